@@ -1,0 +1,36 @@
+/**
+ * The ledger chaincode: the contract classes that a Fabric peer serves as a chaincode service and
+ * the embedded ledger runs in process. Nothing else implements ledger rules.
+ */
+import { CorrectionsContract } from './contracts/corrections';
+import { DistributionContract } from './contracts/distribution';
+import { IncomeContract } from './contracts/income';
+import { LicensingContract } from './contracts/licensing';
+import { PartiesContract } from './contracts/parties';
+import { PayoutsContract } from './contracts/payouts';
+import { QueriesContract } from './contracts/queries';
+import { RepertoireContract } from './contracts/repertoire';
+
+/** Every contract class of the chaincode, in the form fabric-shim expects. */
+export const contracts = [
+  PartiesContract,
+  RepertoireContract,
+  LicensingContract,
+  IncomeContract,
+  DistributionContract,
+  PayoutsContract,
+  CorrectionsContract,
+  QueriesContract,
+];
+
+/** One instance of each contract, for in-process execution. */
+export function contractInstances(): InstanceType<(typeof contracts)[number]>[] {
+  return contracts.map((C) => new C());
+}
+
+export { LEDGER_EVENT, type LedgerEventPayload } from './base-contract';
+export { batchDigest, MAX_BATCH_LINES, type BatchLine } from './contracts/distribution';
+export { licenceStatus, type LicenceStatus } from './contracts/licensing';
+export { account } from './accounts';
+export * from './errors';
+export type * from './records';
