@@ -134,7 +134,8 @@ export function zeroMoney(currency: string): Money {
  * Parses a decimal amount string such as `'12.30'`, `'-0.05'` or `'7'` into Money.
  * Accepts only `-?\d+(\.\d+)?`: no exponent, sign `+`, whitespace, thousands separators, NaN or
  * Infinity; no more decimals than the currency's scale (even trailing zeros, so a caller sending
- * sub-minor precision learns about it instead of having it dropped).
+ * sub-minor precision learns about it instead of having it dropped). Texts longer than 200
+ * characters are rejected as malformed before any conversion.
  * @throws MoneyError naming `field` (default `'amount'`).
  */
 export function parseMoney(text: string, currency: string, field?: string): Money {
