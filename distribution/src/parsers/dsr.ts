@@ -1,0 +1,458 @@
+/**
+ * Streaming parser for DDEX DSR flat files (DSRF, tab-separated), aimed at the Basic Audio and UGC
+ * profiles: HEAD, SYxx summaries, blocks of RE01/AS01/AS02/MW01 and SU01/SU02/SU03 usage, FOOT.
+ *
+ * Column layouts: the `#TYPE` comment rows that DSRF files carry define the columns of each record
+ * type and take precedence; otherwise built-in layouts for the common record versions are used.
+ * Multi-value cells are split on `|`; `\|` is a literal pipe and `\\` a literal backslash.
+ *
+ * Memory is bounded by one block (a release and its resources) plus the summary records.
+ *
+ * Policy: a malformed identifier (ISRC, ISWC) is dropped with a warning, as DSRF recipients usually
+ * do (the usage can still match by title); a bad count or amount, an unknown summary reference or an
+ * unresolvable resource rejects the usage line. FOOT/HEAD count mismatches are structural errors.
+ */
+import { basename } from 'node:path';
+import {
+  emptySummary,
+  isSignedDecimal,
+  IssueCollector,
+  makeStream,
+  parseNonNegativeInt,
+  textLineBatches,
+  type ParseOptions,
+  type ParserInput,
+  type ParseStream,
+  type ParseSummary,
+} from './common';
+import { normaliseIsrc, normaliseIswc } from './identifiers';
+import type { UsageLine } from './usage';
+
+/** A usage line from a DSR, with the DSR context needed for distribution. */
+export interface DsrUsageLine extends UsageLine {
+  recordType: string;
+  blockId: string;
+  summaryRecordId?: string;
+  salesTransactionId?: string;
+  /** The resource the usage refers to, as referenced in the file. */
+  resourceReference?: string;
+  dspResourceId?: string;
+  displayArtist?: string;
+  releaseTitle?: string;
+  useType?: string;
+  commercialModel?: string;
+  territory?: string;
+  /** Currency of the summary record the line belongs to. */
+  currency?: string;
+  /** Price paid by the consumer (excluding sales tax), as a decimal string, when reported. */
+  price?: string;
+}
+
+/** A summary (SYxx) record, keyed by its SummaryRecordId. */
+export interface DsrSummaryRecord {
+  line: number;
+  recordType: string;
+  summaryRecordId?: string;
+  commercialModel?: string;
+  useType?: string;
+  territory?: string;
+  serviceDescription?: string;
+  usages?: string;
+  currency?: string;
+  netRevenue?: string;
+  rightsController?: string;
+}
+
+/** Summary of a DSR parse. */
+export interface DsrSummary extends ParseSummary {
+  /** HEAD fields by column name. */
+  head?: Record<string, string>;
+  /** FOOT fields by column name. */
+  foot?: Record<string, string>;
+  summaries: DsrSummaryRecord[];
+  blocks: number;
+  /** Record types counted but not modelled (LI01, RU01, ...). */
+  skippedRecords: Record<string, number>;
+  commentLines: number;
+}
+
+/** DSR parser options. */
+export interface DsrOptions extends ParseOptions {
+  /** File name, to check HEAD's file number against `_XofY_` in the name. Defaults to the path's base name. */
+  fileName?: string;
+}
+
+// Built-in layouts (DSRF 1.x) for files without `#` header rows. Keyed by record type without version.
+const BUILTIN: Record<string, string[]> = {
+  HEAD: ['MessageVersion', 'Profile', 'ProfileVersion', 'MessageId', 'MessageCreatedDateTime', 'FileNumber', 'NumberOfFiles', 'UsageStartDate', 'UsageEndDate', 'SenderPartyId', 'SenderName', 'ServiceDescription', 'RecipientPartyId', 'RecipientName', 'RepresentedRepertoire'],
+  FOOT: ['NumberOfLinesInFile', 'NumberOfLinesInReport', 'NumberOfSummaryRecords', 'NumberOfBlocksInFile', 'NumberOfBlocksInReport'],
+  FFOO: ['NumberOfLinesInFile'],
+  SY01: ['SummaryRecordId', 'DistributionChannel', 'DistributionChannelDPID', 'CommercialModel', 'UseType', 'Territory', 'ServiceDescription', 'TotalUsages', 'Subscribers', 'CurrencyOfReporting', 'NetRevenue'],
+  SY02: ['SummaryRecordId', 'DistributionChannel', 'DistributionChannelDPID', 'CommercialModel', 'UseType', 'Territory', 'ServiceDescription', 'Usages', 'Users', 'Currency', 'NetRevenue', 'RightsController', 'RightsControllerPartyId', 'AllocatedUsages', 'AllocatedRevenue', 'AllocatedNetRevenue', 'RightsType'],
+  RE01: ['BlockId', 'ReleaseReference', 'DspReleaseId', 'ProprietaryReleaseId', 'CatalogNumber', 'ICPN', 'DisplayArtistName', 'DisplayArtistPartyId', 'Title', 'SubTitle', 'ReleaseType', 'LabelName', 'PLine', 'DataProviderName'],
+  AS01: ['BlockId', 'ResourceReference', 'DspResourceId', 'ISRC', 'Title', 'SubTitle', 'DisplayArtistName', 'DisplayArtistPartyId', 'Duration', 'ResourceType'],
+  AS02: ['BlockId', 'ResourceReference', 'DspResourceId', 'ISRC', 'Title', 'SubTitle', 'DisplayArtistName', 'DisplayArtistPartyId', 'Duration', 'ResourceType', 'ISWC', 'ComposerAuthor', 'ComposerAuthorPartyId', 'Arranger', 'ArrangerPartyId', 'MusicPublisher', 'MusicPublisherPartyId', 'WorkContributor', 'WorkContributorPartyId', 'ProprietaryWorkId'],
+  MW01: ['BlockId', 'DspWorkId', 'ISWC', 'Title', 'SubTitle', 'ComposerAuthor', 'ComposerAuthorPartyId', 'Arranger', 'ArrangerPartyId', 'MusicPublisher', 'MusicPublisherPartyId', 'WorkContributor', 'WorkContributorPartyId', 'DataProvider', 'ProprietaryWorkId'],
+  SU01: ['BlockId', 'SummaryRecordId', 'SalesTransactionId', 'TransactedRelease', 'TransactedResource', 'IsRoyaltyBearing', 'NumberOfUsages', 'NetRevenue'],
+  SU02: ['BlockId', 'SummaryRecordId', 'SalesTransactionId', 'TransactedRelease', 'TransactedResource', 'IsRoyaltyBearing', 'NumberOfStreams', 'PriceConsumerPaidExcSalesTax', 'PromotionalActivity', 'UseType'],
+  SU03: ['BlockId', 'SalesTransactionId', 'SummaryRecordId', 'DspResourceId', 'Usages', 'NetRevenue', 'ValidityPeriodStart', 'ValidityPeriodEnd'],
+};
+
+const COUNT_COLUMNS = ['NumberOfStreams', 'NumberOfUsages', 'Usages', 'TotalUsages', 'NumberOfDownloads', 'NumberOfPlays'];
+const RESOURCE_REF_COLUMNS = ['TransactedResource', 'ResourceReference', 'DspResourceId', 'DspReleaseId'];
+const CREATOR_COLUMNS = ['ComposerAuthor', 'ComposerAuthorName'];
+
+function baseType(t: string): string {
+  const dot = t.indexOf('.');
+  return dot < 0 ? t : t.slice(0, dot);
+}
+
+/** Splits a multi-value cell on unescaped pipes and unescapes `\|` and `\\`. */
+export function splitMulti(cell: string): string[] {
+  if (cell === '') return [];
+  if (cell.indexOf('\\') < 0) return cell.split('|').map((s) => s.trim()).filter((s) => s !== '');
+  const out: string[] = [];
+  let cur = '';
+  for (let i = 0; i < cell.length; i++) {
+    const c = cell[i]!;
+    if (c === '\\' && i + 1 < cell.length) cur += cell[++i];
+    else if (c === '|') {
+      out.push(cur.trim());
+      cur = '';
+    } else cur += c;
+  }
+  out.push(cur.trim());
+  return out.filter((s) => s !== '');
+}
+
+/** Unescapes a single-value cell (`\|` → `|`, `\\` → `\`). */
+export function unescapeCell(cell: string): string {
+  return cell.indexOf('\\') < 0 ? cell : cell.replace(/\\(.)/g, '$1');
+}
+
+interface Layout {
+  cols: Map<string, number>;
+}
+
+interface Resource {
+  ref?: string;
+  dspResourceId?: string;
+  isrc?: string;
+  iswc?: string;
+  title?: string;
+  displayArtist?: string;
+  creators: string[];
+  proprietaryIds: string[];
+}
+
+/**
+ * Parses a DSR flat file into usage lines, streaming block by block.
+ *
+ * @example
+ * const usage = parseDsr(path, { onError: 'quarantine', rejects });
+ * for await (const u of usage) match(u);
+ * usage.summary.foot; // the declared counts, already checked
+ */
+export function parseDsr(input: ParserInput, options: DsrOptions = {}): ParseStream<DsrUsageLine, DsrSummary> {
+  const summary: DsrSummary = { ...emptySummary(), summaries: [], blocks: 0, skippedRecords: {}, commentLines: 0 };
+  const issues = new IssueCollector(summary, options);
+  const fileName = options.fileName ?? (typeof input === 'string' ? basename(input) : undefined);
+
+  return makeStream(summary, async function* () {
+    const declared = new Map<string, Layout>(); // from # rows, by full and base record type
+    const layoutCache = new Map<string, Layout | null>();
+    const summaryById = new Map<string, DsrSummaryRecord>();
+    let lineNo = 0;
+    let headCells: string[] | undefined;
+    let headLine = 0;
+    let headRaw = '';
+    let headDone = false;
+    let sawFoot = false;
+    let legacyHeader = false;
+    let blockId: string | undefined;
+    let resources: Resource[] = [];
+    let works: Resource[] = [];
+    let release: { title?: string } = {};
+
+    const layoutFor = (type: string): Layout | null => {
+      let l = layoutCache.get(type);
+      if (l !== undefined) return l;
+      l = declared.get(type) ?? declared.get(baseType(type)) ?? null;
+      if (!l) {
+        const b = BUILTIN[baseType(type)];
+        l = b ? { cols: new Map(b.map((n, i) => [n, i + 1])) } : null;
+      }
+      layoutCache.set(type, l);
+      return l;
+    };
+    const cell = (cells: string[], l: Layout, name: string): string => {
+      const i = l.cols.get(name);
+      return i === undefined ? '' : unescapeCell((cells[i] ?? '').trim());
+    };
+    const firstOf = (cells: string[], l: Layout, names: string[]): string => {
+      for (const n of names) {
+        const v = cell(cells, l, n);
+        if (v !== '') return v;
+      }
+      return '';
+    };
+    const toRecord = (cells: string[], l: Layout): Record<string, string> => {
+      const r: Record<string, string> = {};
+      for (const [n, i] of l.cols) {
+        const v = cells[i];
+        if (v !== undefined && v !== '') r[n] = unescapeCell(v.trim());
+      }
+      return r;
+    };
+
+    const finishHead = () => {
+      if (headDone) return;
+      headDone = true;
+      if (!headCells) {
+        if (!legacyHeader) issues.error({ line: 1, code: 'DSR.MISSING_HEADER', message: 'file has no HEAD record' }, '', false);
+        return;
+      }
+      const l = layoutFor('HEAD');
+      if (!l) return;
+      summary.head = toRecord(headCells, l);
+      const m = fileName ? /_(\d+)of(\d+)_/.exec(fileName) : null;
+      const n = summary.head.NumberOfFiles, k = summary.head.FileNumber;
+      if (m && n !== undefined && n !== m[2]) issues.error({ line: headLine, field: 'NumberOfFiles', code: 'DSR.HEAD_MISMATCH', message: `HEAD says ${n} files but the file name says ${m[1]}of${m[2]}` }, headRaw, false);
+      if (m && k !== undefined && k !== m[1]) issues.error({ line: headLine, field: 'FileNumber', code: 'DSR.HEAD_MISMATCH', message: `HEAD says file ${k} but the file name says ${m[1]}of${m[2]}` }, headRaw, false);
+    };
+
+    const blockChange = (id: string) => {
+      if (id === blockId) return;
+      blockId = id;
+      summary.blocks++;
+      resources = [];
+      works = [];
+      release = {};
+    };
+
+    const checkFoot = (cells: string[], raw: string, type: string) => {
+      const l = layoutFor(type);
+      if (!l) return;
+      const foot = toRecord(cells, l);
+      summary.foot = foot;
+      const check = (field: string, actual: number) => {
+        const v = foot[field];
+        if (v === undefined) return;
+        if (String(actual) !== v) issues.error({ line: lineNo, field, code: 'DSR.FOOT_MISMATCH', message: `${type} declares ${field} ${v}, file has ${actual}` }, raw, false);
+      };
+      check('NumberOfLinesInFile', lineNo);
+      check('NumberOfSummaryRecords', summary.summaries.length);
+      check('NumberOfBlocksInFile', summary.blocks);
+      // With a single-file report, the report totals are the file totals.
+      if (summary.head?.NumberOfFiles === '1') {
+        check('NumberOfLinesInReport', lineNo);
+        check('NumberOfBlocksInReport', summary.blocks);
+      }
+    };
+
+    for await (const batch of textLineBatches(input)) {
+      for (const raw of batch) {
+        lineNo++;
+        summary.lines = lineNo;
+        if (raw === '') continue;
+        if (raw.charCodeAt(0) === 35 /* # */) {
+          summary.commentLines++;
+          const cells = raw.split('\t');
+          const type = cells[0]!.slice(1);
+          if (/^[A-Z]{2,4}\d{0,2}(\.\d{1,2})?$/.test(type) && cells.length > 1) {
+            const cols = new Map<string, number>();
+            for (let i = 1; i < cells.length; i++) {
+              const name = cells[i]!.trim();
+              if (name !== '' && !cols.has(name)) cols.set(name, i);
+            }
+            declared.set(type, { cols });
+            if (!declared.has(baseType(type))) declared.set(baseType(type), { cols });
+            layoutCache.clear();
+          }
+          continue;
+        }
+        const tab = raw.indexOf('\t');
+        const type = tab < 0 ? raw : raw.slice(0, tab);
+        if (sawFoot) {
+          issues.error({ line: lineNo, code: 'DSR.AFTER_FOOTER', message: `${type} record after FOOT` }, raw, false);
+          continue;
+        }
+        if (type === 'HEAD' || type === 'FHEA') {
+          if (type === 'FHEA') {
+            legacyHeader = true;
+            issues.warn({ line: lineNo, code: 'DSR.LEGACY_RECORD', message: 'old-style FHEA header; not interpreted' });
+            continue;
+          }
+          headCells = raw.split('\t');
+          headLine = lineNo;
+          headRaw = raw;
+          continue;
+        }
+        finishHead();
+        const cells = raw.split('\t');
+        if (type === 'FOOT' || type === 'FFOO') {
+          sawFoot = true;
+          if (type === 'FFOO') issues.warn({ line: lineNo, code: 'DSR.LEGACY_RECORD', message: 'old-style FFOO footer, read as FOOT' });
+          checkFoot(cells, raw, type);
+          continue;
+        }
+        const base = baseType(type);
+        const l = layoutFor(type);
+        if (base.startsWith('SY')) {
+          const s: DsrSummaryRecord = { line: lineNo, recordType: type };
+          if (l) {
+            const g = (n: string[]) => firstOf(cells, l, n) || undefined;
+            const id = g(['SummaryRecordId']);
+            if (id) s.summaryRecordId = id;
+            const set = (k: keyof DsrSummaryRecord, n: string[]) => {
+              const v = g(n);
+              if (v !== undefined) (s as unknown as Record<string, string>)[k] = v;
+            };
+            set('commercialModel', ['CommercialModel']);
+            set('useType', ['UseType']);
+            set('territory', ['Territory']);
+            set('serviceDescription', ['ServiceDescription']);
+            set('usages', ['Usages', 'TotalUsages', 'NumberOfUsages']);
+            set('currency', ['Currency', 'CurrencyOfReporting']);
+            set('netRevenue', ['NetRevenue']);
+            set('rightsController', ['RightsController']);
+            if (s.netRevenue !== undefined && !isSignedDecimal(s.netRevenue)) {
+              issues.error({ line: lineNo, field: 'NetRevenue', code: 'PARSE.INVALID_AMOUNT', message: `net revenue ${JSON.stringify(s.netRevenue)} is not a decimal` }, raw);
+              continue;
+            }
+            // Several SY02 rows may share an id (one per rights controller); the first defines currency and context.
+            if (id && !summaryById.has(id)) summaryById.set(id, s);
+          }
+          summary.summaries.push(s);
+          continue;
+        }
+        if (!l || !l.cols.has('BlockId')) {
+          summary.skippedRecords[type] = (summary.skippedRecords[type] ?? 0) + 1;
+          if (!l) issues.warn({ line: lineNo, code: 'DSR.UNKNOWN_RECORD', message: `record type ${type} has no known layout; skipped` });
+          continue;
+        }
+        blockChange(cell(cells, l, 'BlockId'));
+        if (base === 'RE01' || base.startsWith('RE')) {
+          const t = cell(cells, l, 'Title');
+          release = t ? { title: t } : {};
+          continue;
+        }
+        if (base.startsWith('AS') || base.startsWith('MW')) {
+          const r: Resource = { creators: [], proprietaryIds: [] };
+          const ref = cell(cells, l, 'ResourceReference'), dsp = firstOf(cells, l, ['DspResourceId', 'DspWorkId']);
+          if (ref) r.ref = ref;
+          if (dsp) {
+            r.dspResourceId = dsp;
+            r.proprietaryIds.push(dsp);
+          }
+          const pw = cell(cells, l, 'ProprietaryWorkId');
+          if (pw) r.proprietaryIds.push(...splitMulti(pw));
+          const title = cell(cells, l, 'Title');
+          if (title) r.title = title;
+          const artist = cell(cells, l, 'DisplayArtistName');
+          if (artist) r.displayArtist = artist;
+          const creators = firstOf(cells, l, CREATOR_COLUMNS);
+          if (creators) r.creators = splitMulti(creators);
+          const isrc = cell(cells, l, 'ISRC');
+          if (isrc) {
+            const n = normaliseIsrc(isrc);
+            if (n) r.isrc = n;
+            else issues.warn({ line: lineNo, field: 'ISRC', code: 'PARSE.INVALID_ISRC', message: `ISRC ${JSON.stringify(isrc)} has the wrong shape; dropped` });
+          }
+          const iswc = cell(cells, l, 'ISWC');
+          if (iswc) {
+            const n = normaliseIswc(iswc);
+            if (n) r.iswc = n;
+            else issues.warn({ line: lineNo, field: 'ISWC', code: 'PARSE.INVALID_ISWC', message: `ISWC ${JSON.stringify(iswc)} is malformed or has a wrong check digit; dropped` });
+          }
+          (base.startsWith('AS') ? resources : works).push(r);
+          continue;
+        }
+        if (!base.startsWith('SU')) {
+          summary.skippedRecords[type] = (summary.skippedRecords[type] ?? 0) + 1;
+          continue;
+        }
+
+        // A usage record.
+        const countRaw = firstOf(cells, l, COUNT_COLUMNS);
+        const plays = parseNonNegativeInt(countRaw);
+        if (plays < 0) {
+          issues.error({ line: lineNo, field: 'NumberOfUsages', code: 'PARSE.INVALID_COUNT', message: `usage count ${JSON.stringify(countRaw)} is not a non-negative integer` }, raw);
+          continue;
+        }
+        const sid = cell(cells, l, 'SummaryRecordId');
+        const sy = sid ? summaryById.get(sid) : undefined;
+        if (sid && !sy && summary.summaries.length > 0) {
+          issues.error({ line: lineNo, field: 'SummaryRecordId', code: 'DSR.UNKNOWN_SUMMARY', message: `usage refers to summary record ${JSON.stringify(sid)}, which the file does not contain` }, raw);
+          continue;
+        }
+        const revenue = cell(cells, l, 'NetRevenue');
+        if (revenue && !isSignedDecimal(revenue)) {
+          issues.error({ line: lineNo, field: 'NetRevenue', code: 'PARSE.INVALID_AMOUNT', message: `net revenue ${JSON.stringify(revenue)} is not a decimal` }, raw);
+          continue;
+        }
+        const price = cell(cells, l, 'PriceConsumerPaidExcSalesTax');
+        if (price && !isSignedDecimal(price)) {
+          issues.error({ line: lineNo, field: 'PriceConsumerPaidExcSalesTax', code: 'PARSE.INVALID_AMOUNT', message: `price ${JSON.stringify(price)} is not a decimal` }, raw);
+          continue;
+        }
+        // Resolve the resource within the block: by reference, else the block's only resource.
+        let res: Resource | undefined;
+        let refUsed = '';
+        for (const c of RESOURCE_REF_COLUMNS) {
+          const v = cell(cells, l, c);
+          if (!v) continue;
+          refUsed ||= v;
+          res = resources.find((r) => r.ref === v || r.dspResourceId === v);
+          if (res) break;
+        }
+        if (!res && resources.length === 1) res = resources[0];
+        if (!res && resources.length > 1) {
+          issues.error({ line: lineNo, field: 'TransactedResource', code: 'DSR.UNKNOWN_RESOURCE', message: `usage refers to resource ${JSON.stringify(refUsed)}, not found in block ${blockId}` }, raw);
+          continue;
+        }
+        const work = works.length === 1 ? works[0] : undefined;
+        const txId = cell(cells, l, 'SalesTransactionId');
+        const u: DsrUsageLine = {
+          line: lineNo,
+          usageId: txId ? `${blockId}:${txId}` : `${blockId}:L${lineNo}`,
+          recordType: type,
+          blockId: blockId!,
+          proprietaryIds: [],
+          creators: [],
+          plays,
+        };
+        if (sid) u.summaryRecordId = sid;
+        if (txId) u.salesTransactionId = txId;
+        if (res) {
+          if (res.ref) u.resourceReference = res.ref;
+          if (res.dspResourceId) u.dspResourceId = res.dspResourceId;
+          if (res.isrc) u.isrc = res.isrc;
+          if (res.title) u.title = res.title;
+          if (res.displayArtist) u.displayArtist = res.displayArtist;
+          u.creators = res.creators;
+          u.proprietaryIds = res.proprietaryIds;
+          if (res.iswc) u.iswc = res.iswc;
+        }
+        if (work) {
+          if (!u.iswc && work.iswc) u.iswc = work.iswc;
+          if (!u.creators.length) u.creators = work.creators;
+          if (!u.title && work.title) u.title = work.title;
+          if (work.proprietaryIds.length) u.proprietaryIds = [...u.proprietaryIds, ...work.proprietaryIds];
+        }
+        if (release.title) u.releaseTitle = release.title;
+        if (revenue) u.amount = revenue;
+        if (price) u.price = price;
+        const useType = cell(cells, l, 'UseType') || sy?.useType;
+        if (useType) u.useType = useType;
+        if (sy?.commercialModel) u.commercialModel = sy.commercialModel;
+        if (sy?.territory) u.territory = sy.territory;
+        if (sy?.currency) u.currency = sy.currency;
+        summary.accepted++;
+        yield u;
+      }
+    }
+    finishHead();
+    if (!sawFoot) issues.error({ line: lineNo, code: 'DSR.MISSING_FOOTER', message: 'file has no FOOT record (truncated?)' }, '', false);
+  });
+}
