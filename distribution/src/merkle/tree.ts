@@ -1,0 +1,138 @@
+/**
+ * RFC 6962 Merkle tree (SHA-256, leaf = H(0x00‖d), node = H(0x01‖l‖r), split at the largest power
+ * of two below n) built with node:crypto. Built bottom-up, promoting an unpaired last node unchanged:
+ * that yields exactly the RFC's left-balanced tree. Each level is one contiguous buffer (32 bytes per
+ * node) so millions of leaves cost ~64 bytes each, not a Buffer object each.
+ */
+import { createHash } from 'node:crypto';
+
+const EMPTY_ROOT = createHash('sha256').digest();
+
+/** SHA-256(0x00 || data). */
+export function hashLeaf(data: Uint8Array | string): Buffer {
+  return createHash('sha256').update(Buffer.of(0)).update(typeof data === 'string' ? Buffer.from(data, 'utf8') : data).digest();
+}
+
+/** SHA-256(0x01 || left || right). */
+export function hashChildren(left: Uint8Array, right: Uint8Array): Buffer {
+  return createHash('sha256').update(Buffer.of(1)).update(left).update(right).digest();
+}
+
+/** A complete tree over a fixed list of leaves, able to produce audit paths. */
+export class MerkleTree {
+  /** levels[0] = leaf hashes; the last level holds the root. */
+  private readonly levels: Buffer[];
+  /** Number of leaves. */
+  readonly size: number;
+
+  private constructor(leafHashes: Buffer, size: number) {
+    this.size = size;
+    this.levels = [leafHashes];
+    let cur = leafHashes;
+    let n = size;
+    while (n > 1) {
+      const m = Math.ceil(n / 2);
+      const next = Buffer.allocUnsafe(m * 32);
+      for (let i = 0; i + 1 < n; i += 2) hashChildren(cur.subarray(i * 32, i * 32 + 32), cur.subarray(i * 32 + 32, i * 32 + 64)).copy(next, (i / 2) * 32);
+      if (n % 2 === 1) cur.copy(next, (m - 1) * 32, (n - 1) * 32, n * 32);
+      this.levels.push(next);
+      cur = next;
+      n = m;
+    }
+  }
+
+  /** Builds a tree from leaf data (each item is hashed with {@link hashLeaf}). */
+  static fromLeaves(leaves: Iterable<Uint8Array | string>): MerkleTree {
+    const hashes: Buffer[] = [];
+    for (const l of leaves) hashes.push(hashLeaf(l));
+    return MerkleTree.fromLeafHashes(hashes);
+  }
+
+  /** Builds a tree from precomputed 32-byte leaf hashes. */
+  static fromLeafHashes(hashes: readonly Uint8Array[]): MerkleTree {
+    const buf = Buffer.allocUnsafe(hashes.length * 32);
+    hashes.forEach((h, i) => {
+      if (h.length !== 32) throw new RangeError(`leaf hash ${i} is not 32 bytes`);
+      buf.set(h, i * 32);
+    });
+    return new MerkleTree(buf, hashes.length);
+  }
+
+  /** The root (Merkle Tree Hash); SHA-256 of the empty string for an empty tree. */
+  root(): Buffer {
+    if (this.size === 0) return Buffer.from(EMPTY_ROOT);
+    return Buffer.from(this.levels[this.levels.length - 1]!.subarray(0, 32));
+  }
+
+  /** Hash of leaf `index`. */
+  leafHash(index: number): Buffer {
+    this.checkIndex(index);
+    return Buffer.from(this.levels[0]!.subarray(index * 32, index * 32 + 32));
+  }
+
+  /** RFC 6962 audit path for leaf `index`, leaf side first. */
+  proof(index: number): Buffer[] {
+    this.checkIndex(index);
+    const path: Buffer[] = [];
+    let i = index;
+    let n = this.size;
+    for (let level = 0; n > 1; level++) {
+      const sib = i ^ 1;
+      // An unpaired last node has no sibling at this level: it is promoted, so no path entry.
+      if (sib < n) path.push(Buffer.from(this.levels[level]!.subarray(sib * 32, sib * 32 + 32)));
+      i >>= 1;
+      n = Math.ceil(n / 2);
+    }
+    return path;
+  }
+
+  private checkIndex(index: number): void {
+    if (!Number.isSafeInteger(index) || index < 0 || index >= this.size) throw new RangeError(`leaf index ${index} outside a tree of ${this.size}`);
+  }
+}
+
+/**
+ * Computes the root of a stream of leaves in O(log n) memory (a stack of perfect subtrees), for
+ * anchoring very large statement runs without keeping the tree.
+ */
+export class MerkleRootBuilder {
+  private readonly stack: { hash: Buffer; size: number }[] = [];
+  private count = 0;
+
+  /** Adds one leaf's data. */
+  add(data: Uint8Array | string): void {
+    this.addHash(hashLeaf(data));
+  }
+
+  /** Adds one precomputed leaf hash. */
+  addHash(hash: Buffer): void {
+    let node = { hash, size: 1 };
+    for (let top = this.stack[this.stack.length - 1]; top && top.size === node.size; top = this.stack[this.stack.length - 1]) {
+      this.stack.pop();
+      node = { hash: hashChildren(top.hash, node.hash), size: top.size * 2 };
+    }
+    this.stack.push(node);
+    this.count++;
+  }
+
+  /** Number of leaves added. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** The root of the leaves added so far. */
+  root(): Buffer {
+    if (this.stack.length === 0) return Buffer.from(EMPTY_ROOT);
+    // Fold right to left: the smaller subtrees on the right join first, as in the RFC's split.
+    let acc = this.stack[this.stack.length - 1]!.hash;
+    for (let i = this.stack.length - 2; i >= 0; i--) acc = hashChildren(this.stack[i]!.hash, acc);
+    return acc;
+  }
+}
+
+/** Root of `leaves` without keeping the tree. */
+export function merkleRoot(leaves: Iterable<Uint8Array | string>): Buffer {
+  const b = new MerkleRootBuilder();
+  for (const l of leaves) b.add(l);
+  return b.root();
+}
