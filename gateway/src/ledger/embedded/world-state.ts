@@ -4,7 +4,12 @@
  * clone that replaces the published tree only once the block is durable, so every simulation
  * reads one consistent snapshot, as a peer's simulator does under its state lock.
  */
-import BTree from 'sorted-btree';
+import BTreeImport from 'sorted-btree';
+
+// sorted-btree is CommonJS with `exports.default`: bundlers unwrap it, Node's ESM loader hands over
+// the whole module object. Take the class either way.
+const BTree = ((BTreeImport as unknown as { default?: typeof BTreeImport }).default ?? BTreeImport) as typeof BTreeImport;
+type BTree<K, V> = BTreeImport<K, V>;
 import { compareKeys } from './keys';
 import { StateHasher } from './hashing';
 

@@ -1,0 +1,22 @@
+/**
+ * `GET /health`: liveness plus the ledger's height and head, and whether the demo seed is done.
+ */
+import { Hono } from 'hono';
+import type { LedgerPort } from '../ledger/port';
+
+/** What the health check reports about start-up work still running. */
+export interface StartupState {
+  seed: 'pending' | 'running' | 'done' | 'skipped' | 'disabled' | 'failed';
+}
+
+/** The health router. */
+export function healthRouter(ledger: LedgerPort, startup: StartupState) {
+  return new Hono().get('/health', async (c) => {
+    const info = await ledger.info();
+    return c.json({
+      status: 'ok',
+      ledger: { height: info.height.toString(), lastBlockHash: info.lastBlockHash },
+      seed: startup.seed,
+    });
+  });
+}
