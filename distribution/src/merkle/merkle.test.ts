@@ -79,7 +79,8 @@ describe('Merkle tree (RFC 6962)', () => {
         // (The tree size is not bound by the path alone — RFC 9162 anchors it next to the root — so it is not tampered here.)
         if (path.length > 0) {
           const bad = path.map((p) => Buffer.from(p));
-          bad[0]![0] ^= 1;
+          const b0 = bad[0]!;
+          b0[0] = b0[0]! ^ 1;
           expect(await verifyLeafData(leaves[i]!, { index: i, treeSize: n, path: bad }, root)).toBe(false);
           expect(await verifyLeafData(leaves[i]!, { index: i, treeSize: n, path: path.slice(1) }, root)).toBe(false);
         }
