@@ -183,6 +183,8 @@ export interface CwrSummary extends ParseSummary {
   skippedRecords: Record<string, number>;
   /** Lines decoded with the fallback code page. */
   fallbackLines: number;
+  /** Detail lines skipped because their work had already been rejected. */
+  linesInRejectedWorks: number;
   /** Lines not parsed at all (after an unsupported version header). */
   unparsedLines: number;
   /** Declared by TRL. */
@@ -416,6 +418,7 @@ export function parseCwr(input: ParserInput, options: CwrOptions = {}): ParseStr
     skippedRecords: {},
     fallbackLines: 0,
     unparsedLines: 0,
+    linesInRejectedWorks: 0,
   };
   const issues = new IssueCollector(summary, options);
   return makeStream(summary, async function* () {
@@ -568,6 +571,12 @@ export function parseCwr(input: ParserInput, options: CwrOptions = {}): ParseStr
           summary.transactions[type] = (summary.transactions[type] ?? 0) + 1;
           txType = type;
           txRejected = false;
+        }
+        if (!isTxHeader && txRejected && work) {
+          // The work is already rejected (its first bad line is in the rejects sink); its remaining
+          // lines go with it rather than cascading into follow-on errors.
+          summary.linesInRejectedWorks++;
+          continue;
         }
         try {
           if (!/^\d{8}$/.test(txSeq)) throw new RecordError('transactionSequence', 'CWR.INVALID_SEQUENCE', `transaction sequence ${JSON.stringify(txSeq)} is not 8 digits`);

@@ -189,6 +189,10 @@ export function parseDsr(input: ParserInput, options: DsrOptions = {}): ParseStr
       const i = l.cols.get(name);
       return i === undefined ? '' : unescapeCell((cells[i] ?? '').trim());
     };
+    const rawCell = (cells: string[], l: Layout, name: string): string => {
+      const i = l.cols.get(name);
+      return i === undefined ? '' : (cells[i] ?? '').trim();
+    };
     const firstOf = (cells: string[], l: Layout, names: string[]): string => {
       for (const n of names) {
         const v = cell(cells, l, n);
@@ -345,13 +349,15 @@ export function parseDsr(input: ParserInput, options: DsrOptions = {}): ParseStr
             r.dspResourceId = dsp;
             r.proprietaryIds.push(dsp);
           }
-          const pw = cell(cells, l, 'ProprietaryWorkId');
+          const pw = rawCell(cells, l, 'ProprietaryWorkId');
           if (pw) r.proprietaryIds.push(...splitMulti(pw));
           const title = cell(cells, l, 'Title');
           if (title) r.title = title;
           const artist = cell(cells, l, 'DisplayArtistName');
           if (artist) r.displayArtist = artist;
-          const creators = firstOf(cells, l, CREATOR_COLUMNS);
+          // Multi-value cells are split before unescaping, so an escaped pipe stays inside a name.
+          let creators = '';
+          for (const c of CREATOR_COLUMNS) if ((creators = rawCell(cells, l, c)) !== '') break;
           if (creators) r.creators = splitMulti(creators);
           const isrc = cell(cells, l, 'ISRC');
           if (isrc) {
