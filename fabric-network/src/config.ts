@@ -13,6 +13,7 @@
  * | FABRIC_CHAINCODE_SERVERS | per-org                                 | `per-org` (one server per peer org) or `shared` |
  * | FABRIC_LOGGING_SPEC      | info                                    | log spec for peers and orderer                 |
  * | FABRIC_TIMEOUT_SECONDS   | 120                                     | how long to wait for health, leader, commits   |
+ * | FABRIC_BATCH_TIMEOUT     | 500ms                                   | orderer batch timeout (sample: 2s)             |
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -38,6 +39,7 @@ const envSchema = z.object({
   FABRIC_CHAINCODE_SERVERS: z.preprocess(emptyAsUndefined, z.enum(['per-org', 'shared']).default('per-org')),
   FABRIC_LOGGING_SPEC: z.preprocess(emptyAsUndefined, z.string().default('info')),
   FABRIC_TIMEOUT_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(5).max(3600).default(120)),
+  FABRIC_BATCH_TIMEOUT: z.preprocess(emptyAsUndefined, z.string().regex(/^[1-9][0-9]*(ms|s)$/, 'expected e.g. 500ms or 2s').default('500ms')),
 });
 
 /** Ports of one peer organisation. */
@@ -63,6 +65,8 @@ export interface NetworkConfig {
   chaincodeServers: 'per-org' | 'shared';
   loggingSpec: string;
   timeoutMs: number;
+  /** How long the orderer waits to fill a block (a Go duration such as 500ms). */
+  batchTimeout: string;
   ports: {
     orderer: number;
     ordererAdmin: number;
@@ -107,6 +111,7 @@ export function parseNetworkConfig(env: NodeJS.ProcessEnv): NetworkConfig {
     chaincodeServers: e.FABRIC_CHAINCODE_SERVERS,
     loggingSpec: e.FABRIC_LOGGING_SPEC,
     timeoutMs: e.FABRIC_TIMEOUT_SECONDS * 1000,
+    batchTimeout: e.FABRIC_BATCH_TIMEOUT,
     ports: portsFor(e.FABRIC_PORT_BASE),
   };
 }

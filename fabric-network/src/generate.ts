@@ -87,6 +87,8 @@ export function writeConfigtx(inst: Installation, cfg: NetworkConfig, topo: Topo
     ...(sample.Channel as Yaml),
     Orderer: {
       ...ordererDefaults,
+      // A development network: commit latency matters more than block fill.
+      BatchTimeout: cfg.batchTimeout,
       OrdererType: 'etcdraft',
       EtcdRaft: {
         Consenters: [{ Host: cfg.host, Port: cfg.ports.orderer, ClientTLSCert: ordererTls, ServerTLSCert: ordererTls }],

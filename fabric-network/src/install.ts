@@ -14,7 +14,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { networkConfig } from './config.js';
 import { elapsedSeconds, info, step } from './lib/log.js';
-import { run, runCapture } from './lib/proc.js';
+import { run } from './lib/proc.js';
 import { FABRIC_RELEASE } from './release.js';
 
 export interface Installation {

@@ -124,8 +124,3 @@ export function topology(cfg: NetworkConfig): Topology {
     ],
   };
 }
-
-/** The signing certificate file of an MSP folder made by cryptogen (one file in signcerts/). */
-export function signCert(mspDir: string): string {
-  return path.join(mspDir, 'signcerts');
-}

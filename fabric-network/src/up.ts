@@ -155,12 +155,13 @@ async function deployChaincode(inst: Installation, cfg: NetworkConfig, topo: Top
   const definition = ['--channelID', cfg.channel, '--name', cfg.chaincodeName, '--version', CHAINCODE_VERSION,
     '--sequence', String(CHAINCODE_SEQUENCE), '--signature-policy', ENDORSEMENT_POLICY];
   step(`Approving the definition by each organisation (endorsement policy ${ENDORSEMENT_POLICY})`);
-  for (const org of topo.peerOrgs) {
+  // Each organisation approves independently (as each would on its own machine): in parallel.
+  await Promise.all(topo.peerOrgs.map(async (org) => {
     const s = serverOf(org);
     await run(peer, ['lifecycle', 'chaincode', 'approveformyorg', ...ordererArgs(cfg, topo), ...definition,
       '--package-id', s?.packageId ?? '', '--waitForEvent'], { env: peerCliEnv(inst, cfg, org) });
-    info(`approved by ${org.mspId}`);
-  }
+    info(`approved by ${org.mspId} (package ${s?.label ?? '?'})`);
+  }));
   const readiness = await run(peer, ['lifecycle', 'chaincode', 'checkcommitreadiness', ...definition, '--output', 'json'],
     { env: peerCliEnv(inst, cfg, topo.peerOrgs[2]) });
   info(`commit readiness: ${readiness.stdout.replace(/\s+/g, ' ').trim()}`);
