@@ -70,7 +70,12 @@ export async function ensureInstalled(): Promise<Installation> {
 
 async function build(inst: Installation): Promise<void> {
   const t0 = Date.now();
-  const goVersion = (await run('go', ['env', 'GOVERSION'])).stdout.trim();
+  let goVersion: string;
+  try {
+    goVersion = (await run('go', ['env', 'GOVERSION'])).stdout.trim();
+  } catch (e) {
+    throw new Error(`building Fabric needs Go >= 1.22 on PATH with a working GOPROXY (${e instanceof Error ? e.message : String(e)})`);
+  }
   step(`Building Fabric ${FABRIC_RELEASE.version} (${FABRIC_RELEASE.module}@${FABRIC_RELEASE.pseudoVersion}) with ${goVersion}`);
   info(`into ${inst.bin}`);
 
