@@ -29,7 +29,7 @@ export function contractInstances(): InstanceType<(typeof contracts)[number]>[] 
 }
 
 export { LEDGER_EVENT, type LedgerEventPayload } from './base-contract';
-export { batchDigest, MAX_BATCH_LINES, type BatchLine } from './contracts/distribution';
+export { batchDigest, MAX_BATCH_LINES, type BatchLine } from '@rtl/distribution/anchor';
 export { licenceStatus, type LicenceStatus } from './contracts/licensing';
 export { account } from './accounts';
 export * from './errors';

@@ -7,9 +7,8 @@
  * members; `sealDistribution` closes the run once every batch is in and the clearing account is
  * empty. A run of any size thus spans a handful of transactions, each of bounded size.
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { canonicalJson } from '@rtl/distribution/canonical-json';
+import { batchDigest, MAX_BATCH_LINES } from '@rtl/distribution/anchor';
 import { formatMoney, money, type CurrencyCode } from '@rtl/distribution/money';
 import { account } from '../accounts';
 import { requireOperatorOf, requirePartyOf } from '../access';
@@ -22,12 +21,7 @@ import type { DistributionRecord } from '../records';
 import { amountOf, commandIdSchema, currencySchema, decimalAmountSchema, hexDigestSchema, idSchema, poolSchema } from '../schemas';
 import { createRecord, mustRead, readRecord, txTime, writeRecord } from '../state';
 
-/** Most lines one batch transaction may carry (keeps every transaction well under Fabric's limits). */
-export const MAX_BATCH_LINES = 500;
-
 const batchLineSchema = z.object({ partyId: idSchema, payable: decimalAmountSchema, carried: decimalAmountSchema }).strict();
-/** A per-rights-holder line of a distribution batch. */
-export type BatchLine = z.infer<typeof batchLineSchema>;
 
 const openArgs = z
   .object({
@@ -56,11 +50,6 @@ const openArgs = z
 
 const batchArgs = z.object({ commandId: commandIdSchema, runId: idSchema, batchNo: z.number().int().min(0), lines: z.array(batchLineSchema).min(1).max(MAX_BATCH_LINES) }).strict();
 const sealArgs = z.object({ commandId: commandIdSchema, runId: idSchema }).strict();
-
-/** The digest that commits a batch: SHA-256 over the canonical JSON of run id, batch number and lines. */
-export function batchDigest(runId: string, batchNo: number, lines: readonly BatchLine[]): string {
-  return createHash('sha256').update(canonicalJson({ runId, batchNo, lines })).digest('hex');
-}
 
 /** Distribution runs on the ledger. */
 export class DistributionContract extends LedgerContract {
