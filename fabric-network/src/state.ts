@@ -29,3 +29,10 @@ export function recordProcess(topo: Topology, p: ManagedProcess): void {
 export function runningProcesses(topo: Topology): ManagedProcess[] {
   return readProcesses(topo).filter((p) => isRunning(p));
 }
+
+/** Replaces the record of the process with the same name (a node restarted under a new pid). */
+export function replaceProcess(topo: Topology, p: ManagedProcess): void {
+  const all = [...readProcesses(topo).filter((x) => x.name !== p.name), p];
+  fs.mkdirSync(topo.stateDir, { recursive: true });
+  fs.writeFileSync(topo.processesFile, `${JSON.stringify({ processes: all }, null, 2)}\n`);
+}
