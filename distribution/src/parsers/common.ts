@@ -84,6 +84,12 @@ export interface ParseStream<T, S extends ParseSummary = ParseSummary> extends A
   readonly summary: S;
   /** Drain the stream into an array (tests, small files) and return records with the final summary. */
   collect(): Promise<{ records: T[]; summary: S }>;
+  /**
+   * The same records in arrays (one per input chunk): one promise per batch instead of one per
+   * record, which is what a consumer of millions of lines wants. In `fail` mode an error ends the
+   * stream before the records of its batch are delivered.
+   */
+  batches(): AsyncIterable<T[]>;
 }
 
 /** Creates an empty summary. */
@@ -126,6 +132,25 @@ export function makeStream<T, S extends ParseSummary>(summary: S, gen: () => Asy
       for await (const r of gen()) records.push(r);
       return { records, summary };
     },
+    async *batches() {
+      for await (const r of gen()) yield [r];
+    },
+  };
+}
+
+/** Wraps a generator of record batches as a {@link ParseStream}; per-record iteration flattens the batches. */
+export function makeBatchStream<T, S extends ParseSummary>(summary: S, gen: () => AsyncGenerator<T[]>): ParseStream<T, S> {
+  return {
+    summary,
+    async *[Symbol.asyncIterator]() {
+      for await (const b of gen()) yield* b;
+    },
+    async collect() {
+      const records: T[] = [];
+      for await (const b of gen()) for (const r of b) records.push(r);
+      return { records, summary };
+    },
+    batches: gen,
   };
 }
 

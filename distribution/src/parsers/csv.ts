@@ -9,6 +9,7 @@ import {
   emptySummary,
   isDecimal,
   IssueCollector,
+  makeBatchStream,
   makeStream,
   ParseError,
   parseNonNegativeInt,
@@ -208,8 +209,9 @@ export function parseWorksCsv(input: ParserInput, options: ParseOptions = {}): P
 export function parseUsageCsv(input: ParserInput, options: ParseOptions = {}): ParseStream<CsvUsageLine> {
   const summary = emptySummary();
   const issues = new IssueCollector(summary, options);
-  return makeStream(summary, async function* () {
+  return makeBatchStream(summary, async function* () {
     let header = true;
+    let out: CsvUsageLine[] = [];
     const bad = (line: number, raw: string, message: string) => issues.error({ line, code: 'PARSE.MALFORMED_CSV', message }, raw);
     for await (const batch of csvRecords(input, (n) => (summary.lines = n), bad)) {
       for (const [line, f, raw] of batch) {
@@ -263,10 +265,14 @@ export function parseUsageCsv(input: ParserInput, options: ParseOptions = {}): P
             u.amount = amount;
           }
           summary.accepted++;
-          yield u;
+          out.push(u);
           continue;
         }
         issues.error({ line, field, code, message }, raw);
+      }
+      if (out.length) {
+        yield out;
+        out = [];
       }
     }
     if (header) throw new ParseError({ line: 1, field: 'header', code: 'PARSE.BAD_HEADER', message: 'file is empty: no header row' });

@@ -17,7 +17,7 @@ import {
   emptySummary,
   isSignedDecimal,
   IssueCollector,
-  makeStream,
+  makeBatchStream,
   parseNonNegativeInt,
   textLineBatches,
   type ParseOptions,
@@ -158,7 +158,8 @@ export function parseDsr(input: ParserInput, options: DsrOptions = {}): ParseStr
   const issues = new IssueCollector(summary, options);
   const fileName = options.fileName ?? (typeof input === 'string' ? basename(input) : undefined);
 
-  return makeStream(summary, async function* () {
+  return makeBatchStream(summary, async function* () {
+    let out: DsrUsageLine[] = [];
     const declared = new Map<string, Layout>(); // from # rows, by full and base record type
     const layoutCache = new Map<string, Layout | null>();
     const summaryById = new Map<string, DsrSummaryRecord>();
@@ -455,7 +456,11 @@ export function parseDsr(input: ParserInput, options: DsrOptions = {}): ParseStr
         if (sy?.territory) u.territory = sy.territory;
         if (sy?.currency) u.currency = sy.currency;
         summary.accepted++;
-        yield u;
+        out.push(u);
+      }
+      if (out.length) {
+        yield out;
+        out = [];
       }
     }
     finishHead();

@@ -1,0 +1,262 @@
+/**
+ * The streaming pass over a usage file: each line is matched and added to an aggregate keyed by
+ * (work, usage source); unmatched lines are added to one keyed by (reason, usage source). Memory is
+ * bounded by repertoire × sources, never by the number of usage lines.
+ *
+ * The hot path avoids per-line allocation: usage lines arrive in batches, consecutive lines with
+ * the same identifiers (a DSR block's sales lines all point at one resource) reuse the previous
+ * match, and points accumulate in doubles while they are exact integers (below 2^53), spilling
+ * into a bigint only when they would not be.
+ */
+import { basename } from 'node:path';
+import type { MatchMethod, MatchResult, UnmatchedReason } from '../matching/index';
+import { emptySummary, IssueCollector, type ParseOptions, type ParseSummary } from '../parsers/common';
+import { parseUsageCsv } from '../parsers/csv';
+import { parseDsr, type DsrSummary, type DsrUsageLine } from '../parsers/dsr';
+import type { UsageLine } from '../parsers/usage';
+import { detectUsageFormat, hashedChunks, sha256, type UsageFormat } from './input-file';
+import type { ResolvedParameters } from './parameters';
+import type { EngineRepertoire } from './repertoire';
+import { AMOUNT_DECIMALS, decimalToUnits } from './units';
+
+/** Where usage came from: one usage file, service, territory, period and use type. */
+export interface UsageSource {
+  /** Usage file name (base name). */
+  file: string;
+  service?: string;
+  territory?: string;
+  period?: string;
+  useType?: string;
+}
+
+/** Match methods in a fixed order, for per-line counters. */
+export const MATCH_METHODS: readonly MatchMethod[] = ['isrc', 'iswc', 'title_creator', 'work_id'];
+const METHOD_SLOT: Record<MatchMethod, number> = { isrc: 0, iswc: 1, title_creator: 2, work_id: 3 };
+
+/** Usage of one work from one source. */
+export interface WorkBucket {
+  readonly work: number;
+  readonly source: number;
+  /** Lines aggregated. */
+  lines: number;
+  plays: number;
+  /** Points (plays × weight units, or amount units for per-line amounts) held exactly as `acc + big`. */
+  acc: number;
+  big: bigint;
+  /** Plays per match method, in {@link MATCH_METHODS} order. */
+  methods: [number, number, number, number];
+}
+
+/** Unmatched usage of one reason from one source. */
+export interface UnmatchedBucket {
+  readonly reason: UnmatchedReason;
+  readonly source: number;
+  lines: number;
+  plays: number;
+  acc: number;
+  big: bigint;
+}
+
+/** Points of a bucket as one exact bigint. */
+export function bucketPoints(b: { acc: number; big: bigint }): bigint {
+  return BigInt(b.acc) + b.big;
+}
+
+/** The result of the usage pass. */
+export interface UsageAggregates {
+  readonly format: UsageFormat;
+  /** SHA-256 (hex) of the usage file bytes. */
+  readonly digest: string;
+  readonly sources: UsageSource[];
+  /** Matched usage by `work * SOURCE_SLOTS + source`. */
+  readonly buckets: Map<number, WorkBucket>;
+  /** Unmatched usage by reason and source. */
+  readonly unmatched: Map<string, UnmatchedBucket>;
+  /** Per-line amounts method: exact sum of the line amounts in 10^-12 units. */
+  amountUnits: bigint;
+  /** Usage lines accepted and counted. */
+  lines: number;
+  /** Parser summary merged with the engine's own line rejections. */
+  readonly summary: ParseSummary;
+  /** DSR summary (HEAD, FOOT, SYxx) when the file is a DSR. */
+  dsr?: DsrSummary;
+}
+
+/** Sources per run are limited so a (work, source) pair packs into one safe-integer key. */
+export const SOURCE_SLOTS = 1 << 20;
+
+/** Options of {@link aggregateUsage}. */
+export interface AggregateOptions extends ParseOptions {
+  /** Format; detected from content when omitted. */
+  format?: UsageFormat;
+  /** Name shown as the usage source's file; default the file's base name. */
+  label?: string;
+  /** Called for every accepted usage line with its match outcome (e.g. to write unmatched detail). */
+  onMatch?: (u: UsageLine, m: MatchResult, source: number) => void;
+  /** Called after each batch with the number of usage lines read so far. */
+  onProgress?: (lines: number) => void;
+}
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Streams a usage file (DSR or usage.csv) through the matcher into aggregates.
+ * @throws ParseError in `fail` mode on the first bad line.
+ */
+export async function aggregateUsage(path: string, rep: EngineRepertoire, rp: ResolvedParameters, opts: AggregateOptions = {}): Promise<UsageAggregates> {
+  const format = opts.format ?? (await detectUsageFormat(path));
+  const hash = sha256();
+  const input = hashedChunks(path, hash);
+  const file = opts.label ?? basename(path);
+  const perLine = rp.params.method === 'per_line_amounts';
+  const engineSummary = emptySummary();
+  const issues = new IssueCollector(engineSummary, opts);
+  const parseOpts: ParseOptions = { onError: opts.onError ?? 'fail', ...(opts.rejects ? { rejects: opts.rejects } : {}), ...(opts.maxIssues ? { maxIssues: opts.maxIssues } : {}) };
+  const stream = format === 'dsr' ? parseDsr(input, { ...parseOpts, fileName: file }) : parseUsageCsv(input, parseOpts);
+
+  const sources: UsageSource[] = [];
+  const sourceWeight: number[] = [];
+  const sourceIndex = new Map<string, number>();
+  const buckets = new Map<number, WorkBucket>();
+  const unmatched = new Map<string, UnmatchedBucket>();
+  const agg: UsageAggregates = { format, digest: '', sources, buckets, unmatched, amountUnits: 0n, lines: 0, summary: engineSummary };
+
+  const sourceOf = (territory: string | undefined, useType: string | undefined): number => {
+    const key = `${territory ?? ''}\u0001${useType ?? ''}`;
+    let i = sourceIndex.get(key);
+    if (i === undefined) {
+      i = sources.length;
+      if (i >= SOURCE_SLOTS) throw new RangeError(`more than ${SOURCE_SLOTS} usage sources`);
+      const s: UsageSource = { file };
+      const head = format === 'dsr' ? (stream.summary as DsrSummary).head : undefined;
+      const service = head?.SenderName ?? head?.ServiceDescription;
+      if (service) s.service = service;
+      if (territory) s.territory = territory;
+      const period = head?.UsageStartDate && head.UsageEndDate ? `${head.UsageStartDate}/${head.UsageEndDate}` : rp.params.period;
+      if (period) s.period = period;
+      if (useType) s.useType = useType;
+      sources.push(s);
+      sourceWeight.push(useType !== undefined ? (rp.useTypeWeights.get(useType) ?? rp.defaultWeight) : rp.defaultWeight);
+      sourceIndex.set(key, i);
+    }
+    return i;
+  };
+
+  // Memo of the previous line's identifiers and outcome (identity comparisons only).
+  let pWorkId: string | undefined, pIswc: string | undefined, pIsrc: string | undefined, pTitle: string | undefined;
+  let pCreators: readonly string[] | undefined;
+  let pResult: MatchResult | undefined;
+  let pWork = -1;
+  // Memo of the previous line's source.
+  let pTerr: string | undefined = '\u0000', pUse: string | undefined = '\u0000';
+  let pSource = -1;
+
+  const reject = (u: UsageLine, field: string, code: string, message: string) =>
+    issues.error({ line: u.line, field, code, message }, JSON.stringify({ usageId: u.usageId, amount: u.amount }));
+
+  for await (const batch of stream.batches()) {
+    for (const u of batch as (UsageLine & Partial<DsrUsageLine>)[]) {
+      const terr = u.territory, use = u.useType ?? u.commercialModel;
+      if (terr !== pTerr || use !== pUse || pSource < 0) {
+        pSource = sourceOf(terr, use);
+        pTerr = terr;
+        pUse = use;
+      }
+      const src = pSource;
+
+      let points = 0;
+      let bigPoints = 0n;
+      if (perLine) {
+        const a = u.amount;
+        if (a === undefined) {
+          reject(u, 'amount', 'ENGINE.MISSING_AMOUNT', 'the per_line_amounts method needs an amount on every usage line');
+          continue;
+        }
+        if (u.currency !== undefined && u.currency !== rp.currency) {
+          reject(u, 'currency', 'ENGINE.CURRENCY_MISMATCH', `usage in ${u.currency}, distribution in ${rp.currency}`);
+          continue;
+        }
+        if (a.charCodeAt(0) === 45) {
+          reject(u, 'amount', 'ENGINE.NEGATIVE_AMOUNT', `amount ${a} is negative`);
+          continue;
+        }
+        const units = decimalToUnits(a, AMOUNT_DECIMALS);
+        if (units === undefined) {
+          reject(u, 'amount', 'ENGINE.AMOUNT_PRECISION', `amount ${a} has more than ${AMOUNT_DECIMALS} decimals`);
+          continue;
+        }
+        bigPoints = units;
+        agg.amountUnits += units;
+      } else {
+        const w = sourceWeight[src]!;
+        points = u.plays * w;
+        if (points > MAX_SAFE) {
+          bigPoints = BigInt(u.plays) * BigInt(w);
+          points = 0;
+        }
+      }
+
+      let m: MatchResult;
+      if (pResult !== undefined && u.workId === pWorkId && u.iswc === pIswc && u.isrc === pIsrc && u.title === pTitle && u.creators === pCreators) {
+        m = pResult;
+      } else {
+        m = rep.index.match(u);
+        pResult = m;
+        pWorkId = u.workId;
+        pIswc = u.iswc;
+        pIsrc = u.isrc;
+        pTitle = u.title;
+        pCreators = u.creators;
+        pWork = m.matched ? rep.byId.get(m.workId)! : -1;
+      }
+      agg.lines++;
+      opts.onMatch?.(u, m, src);
+
+      if (m.matched) {
+        const key = pWork * SOURCE_SLOTS + src;
+        let b = buckets.get(key);
+        if (b === undefined) {
+          b = { work: pWork, source: src, lines: 0, plays: 0, acc: 0, big: 0n, methods: [0, 0, 0, 0] };
+          buckets.set(key, b);
+        }
+        b.lines++;
+        b.plays += u.plays;
+        b.methods[METHOD_SLOT[m.method]]! += u.plays;
+        if (b.plays > MAX_SAFE) throw new RangeError(`plays of work ${rep.works[pWork]!.workId} exceed ${MAX_SAFE}`);
+        add(b, points, bigPoints);
+      } else {
+        const key = `${m.reason}\u0001${src}`;
+        let b = unmatched.get(key);
+        if (b === undefined) {
+          b = { reason: m.reason, source: src, lines: 0, plays: 0, acc: 0, big: 0n };
+          unmatched.set(key, b);
+        }
+        b.lines++;
+        b.plays += u.plays;
+        if (b.plays > MAX_SAFE) throw new RangeError(`unmatched plays exceed ${MAX_SAFE}`);
+        add(b, points, bigPoints);
+      }
+    }
+    opts.onProgress?.(agg.lines);
+  }
+  const ps = stream.summary;
+  const s = engineSummary;
+  s.lines = ps.lines;
+  s.accepted = agg.lines;
+  s.rejected += ps.rejected;
+  s.errorCount += ps.errorCount;
+  s.warningCount += ps.warningCount;
+  s.errors.unshift(...ps.errors);
+  s.warnings.unshift(...ps.warnings);
+  if (format === 'dsr') agg.dsr = ps as DsrSummary;
+  return { ...agg, digest: hash.digest('hex') };
+}
+
+function add(b: { acc: number; big: bigint }, points: number, big: bigint): void {
+  if (big !== 0n) b.big += big;
+  const next = b.acc + points;
+  if (next > MAX_SAFE) {
+    b.big += BigInt(b.acc) + BigInt(points);
+    b.acc = 0;
+  } else b.acc = next;
+}
