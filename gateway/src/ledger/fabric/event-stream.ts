@@ -36,13 +36,20 @@ function isAfter(blockNumber: bigint, txIndex: number, cp: Checkpoint): boolean 
   return blockNumber > cp.blockNumber || (blockNumber === cp.blockNumber && txIndex > cp.txIndex);
 }
 
+/** An event subscription that also tells how often it had to reopen its stream. */
+export interface FabricEventSubscription extends EventSubscription {
+  /** How many times the stream broke or ended and was reopened. */
+  readonly reopened: number;
+}
+
 /** Opens a resumable event stream on one organisation's peer. */
-export function openEventStream(conn: OrgConnection, after: Checkpoint | undefined, options: EventStreamOptions): EventSubscription {
+export function openEventStream(conn: OrgConnection, after: Checkpoint | undefined, options: EventStreamOptions): FabricEventSubscription {
   // Everything at or before this position has been yielded (or lies before the requested start).
   const position: Checkpoint = after ? { ...after } : { blockNumber: -1n, txIndex: Number.MAX_SAFE_INTEGER };
   let closed = false;
   let current: CloseableAsyncIterable<Block> | undefined;
   let wake: (() => void) | undefined;
+  let reopened = 0;
 
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -90,6 +97,7 @@ export function openEventStream(conn: OrgConnection, after: Checkpoint | undefin
         current?.close();
         current = undefined;
       }
+      reopened++;
       await pause(backoff * (0.75 + Math.random() * 0.5));
       backoff = Math.min(backoff * 2, options.maxBackoffMs);
     }
@@ -97,6 +105,9 @@ export function openEventStream(conn: OrgConnection, after: Checkpoint | undefin
 
   const iterator = events();
   return {
+    get reopened() {
+      return reopened;
+    },
     [Symbol.asyncIterator]: () => iterator,
     close() {
       if (closed) return;

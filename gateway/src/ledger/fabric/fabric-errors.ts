@@ -39,7 +39,10 @@ export function toLedgerError(e: unknown, phase: FabricPhase, context: Record<st
     if (fromChaincode) return fromChaincode;
     const endorsers = e.details.map((d) => ({ mspId: d.mspId, address: d.address, message: d.message }));
     const details = { ...context, phase, grpcCode: GrpcStatus[e.code] ?? e.code, ...(endorsers.length > 0 && { endorsers }) };
-    if (unreachable.has(e.code)) {
+    // FAILED_PRECONDITION at endorsement: discovery knows no set of reachable peers that satisfies
+    // the policy (e.g. the regulator's peer is down, or a restarted peer has not re-learnt its
+    // channel membership through gossip yet): an availability problem, not a rejected write.
+    if (unreachable.has(e.code) || (phase === 'endorse' && e.code === GrpcStatus.FAILED_PRECONDITION)) {
       // After a submit the transaction may still commit: the caller can repeat the same command.
       return new LedgerError('LEDGER.UNAVAILABLE', `Fabric ${phase} did not complete: ${e.message}`, details);
     }

@@ -11,11 +11,11 @@ import { LedgerError } from '@rtl/chaincode';
 import { readConnectionProfile, type ConnectionProfile } from '@rtl/fabric-network/profile';
 import { decodeBlockBytes, validationCodeName } from './block-decoder';
 import { closeOrg, connectOrg, type OrgConnection } from './connections';
-import { openEventStream } from './event-stream';
+import { openEventStream, type FabricEventSubscription } from './event-stream';
 import { isUnreachable, toLedgerError } from './fabric-errors';
 import { fabricLedgerOptionsSchema, type Deadlines, type FabricLedgerOptionsInput } from './options';
 import { common } from './protos';
-import type { Checkpoint, EventSubscription, LedgerFunction, LedgerIdentity, LedgerInfo, LedgerPort, Receipt, SubmitResult } from '../port';
+import type { Checkpoint, LedgerFunction, LedgerIdentity, LedgerInfo, LedgerPort, Receipt, SubmitResult } from '../port';
 
 /** Per-call options beyond the port. */
 export interface FabricCallOptions {
@@ -49,7 +49,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** The ledger port on a Hyperledger Fabric network. */
 export class FabricLedger implements LedgerPort {
-  private readonly subscriptions = new Set<EventSubscription>();
+  private readonly subscriptions = new Set<FabricEventSubscription>();
   private closed = false;
   /** Height the chain has at least, after the writes this adapter has seen committed. */
   private committedHeight = 0n;
@@ -130,12 +130,18 @@ export class FabricLedger implements LedgerPort {
     if ((this.knownHeight.get(conn.mspId) ?? 0n) >= target) return;
     const until = Date.now() + deadlineMs;
     for (;;) {
-      const height = await this.peerHeight(conn);
+      let height = -1n;
+      try {
+        height = await this.peerHeight(conn);
+      } catch (e) {
+        // A peer that is restarting (or a connection still backing off) may answer in a moment.
+        if (!isUnreachable(e) || Date.now() > until) throw e;
+      }
       if (height >= target) return;
       if (Date.now() > until) {
         throw new LedgerError('LEDGER.UNAVAILABLE', `the peer of ${conn.mspId} has not caught up to block ${target - 1n}`, { mspId: conn.mspId, height: String(height), target: String(target) });
       }
-      await sleep(20);
+      await sleep(height < 0n ? 200 : 20);
     }
   }
 
@@ -251,7 +257,7 @@ export class FabricLedger implements LedgerPort {
    * Chaincode events of valid transactions after `after`, from the reader's peer (or the given
    * organisation's); reconnects by itself when the stream breaks.
    */
-  events(after?: Checkpoint, mspId?: string): EventSubscription {
+  events(after?: Checkpoint, mspId?: string): FabricEventSubscription {
     const conn = mspId === undefined ? this.reader : this.connectionOf({ mspId });
     const sub = openEventStream(conn, after, {
       chaincodeName: this.profile.chaincode.name,
@@ -261,6 +267,9 @@ export class FabricLedger implements LedgerPort {
     });
     this.subscriptions.add(sub);
     return {
+      get reopened() {
+        return sub.reopened;
+      },
       [Symbol.asyncIterator]: () => sub[Symbol.asyncIterator](),
       close: () => {
         this.subscriptions.delete(sub);
