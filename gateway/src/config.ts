@@ -18,6 +18,13 @@ const envSchema = z.object({
   SEED_DEMO: boolFromEnv.default(true),
   BLOCK_MAX_TX: z.coerce.number().int().min(1).max(10_000).default(500),
   BLOCK_TIMEOUT_MS: z.coerce.number().int().min(0).max(10_000).default(5),
+  // Accounts and access (gateway/src/auth): session lifetime and login rate limits.
+  AUTH_SESSION_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(480),
+  AUTH_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  AUTH_LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100_000).default(20),
+  AUTH_LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  // Take the client IP from X-Forwarded-For: only behind a reverse proxy that sets it.
+  AUTH_TRUST_PROXY: boolFromEnv.default(false),
 });
 
 /** Parsed gateway configuration. */

@@ -1,0 +1,63 @@
+/**
+ * Errors raised by the gateway's own HTTP layer (authentication, authorisation, input validation),
+ * as opposed to ledger errors that come back from the chaincode. The app's `onError` turns an
+ * `HttpError` into `{ error: { code, message, details } }` with its status.
+ */
+import type { ZodError } from 'zod';
+
+/** HTTP status of each gateway error code. */
+export const HTTP_ERROR_STATUS = {
+  'AUTH.UNAUTHENTICATED': 401,
+  'AUTH.INVALID_CREDENTIALS': 401,
+  'AUTH.FORBIDDEN': 403,
+  'AUTH.RATE_LIMITED': 429,
+  'VALIDATION.INVALID_ARGUMENT': 400,
+  NOT_FOUND: 404,
+  ALREADY_EXISTS: 409,
+} as const;
+
+/** A stable error code of the HTTP layer; clients match on it, never on the message. */
+export type HttpErrorCode = keyof typeof HTTP_ERROR_STATUS;
+
+/** Status codes an `HttpError` can carry. */
+export type HttpErrorStatus = (typeof HTTP_ERROR_STATUS)[HttpErrorCode];
+
+/** An error with a stable code, its HTTP status and structured details (e.g. the offending field). */
+export class HttpError extends Error {
+  readonly status: HttpErrorStatus;
+  readonly code: HttpErrorCode;
+  readonly details: Record<string, unknown>;
+  /** Extra response headers, e.g. `Retry-After` for `AUTH.RATE_LIMITED`. */
+  readonly headers: Record<string, string>;
+
+  constructor(code: HttpErrorCode, message: string, details: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+    super(message);
+    this.name = 'HttpError';
+    this.code = code;
+    this.status = HTTP_ERROR_STATUS[code];
+    this.details = details;
+    this.headers = headers;
+  }
+
+  /** The response body the gateway sends for this error. */
+  toBody(): { error: { code: HttpErrorCode; message: string; details: Record<string, unknown> } } {
+    return { error: { code: this.code, message: this.message, details: this.details } };
+  }
+
+  /**
+   * A `VALIDATION.INVALID_ARGUMENT` naming the first offending field (dotted path) and listing
+   * every issue, from a zod validation failure.
+   */
+  static fromZod(error: ZodError, target?: string): HttpError {
+    const issues = error.issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message }));
+    const first = issues[0];
+    const field = first?.field ?? '';
+    const message = first ? `${field || (target ?? 'input')}: ${first.message}` : 'invalid input';
+    return new HttpError('VALIDATION.INVALID_ARGUMENT', message, { field, ...(target && { target }), issues });
+  }
+}
+
+/** True for an `HttpError`. */
+export function isHttpError(e: unknown): e is HttpError {
+  return e instanceof HttpError;
+}
