@@ -15,6 +15,8 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   PG_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   LEDGER: z.enum(['embedded', 'fabric']).default('embedded'),
+  // LEDGER=fabric: the connection profile `npm run fabric:up` writes (or one for your own network).
+  FABRIC_PROFILE: z.string().min(1).default('.fabric/network/connection-profile.json'),
   SEED_DEMO: boolFromEnv.default(true),
   BLOCK_MAX_TX: z.coerce.number().int().min(1).max(10_000).default(500),
   BLOCK_TIMEOUT_MS: z.coerce.number().int().min(0).max(10_000).default(5),

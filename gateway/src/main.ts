@@ -1,32 +1,43 @@
 /**
  * `npm start`: PostgreSQL (embedded unless DATABASE_URL), the embedded ledger, the HTTP gateway,
- * and the demo data seeded once. Progress goes to the terminal.
+ * and the demo data seeded once. Progress goes to the terminal. With LEDGER=fabric the ledger is a
+ * Fabric network reached through the connection profile FABRIC_PROFILE instead.
  */
 import { serve } from '@hono/node-server';
 import { contractInstances } from '@rtl/chaincode';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { loadConfig } from './config';
-import { startPostgres } from './db/postgres-server';
+import { startPostgres, type RunningPostgres } from './db/postgres-server';
 import { seedDemo } from './demo/seed';
 import { createApp } from './http/app';
 import type { StartupState } from './http/health-router';
 import { EmbeddedLedger } from './ledger/embedded/embedded-ledger';
+import { FabricLedger } from './ledger/fabric/fabric-ledger';
+import type { LedgerPort } from './ledger/port';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+  let pg: RunningPostgres | undefined;
+  let ledger: LedgerPort;
   if (config.LEDGER === 'fabric') {
-    throw new Error('LEDGER=fabric: the Fabric adapter is not wired into npm start yet; use the embedded ledger (the default)');
+    // The ledger lives on the Fabric network: no embedded PostgreSQL ledger to start.
+    const profilePath = resolve(config.FABRIC_PROFILE);
+    if (!existsSync(profilePath)) throw new Error(`LEDGER=fabric: no connection profile at ${profilePath} (run \`npm run fabric:up\`, or set FABRIC_PROFILE)`);
+    log(`connecting to the Fabric network (${profilePath})…`);
+    ledger = FabricLedger.open({ profilePath, log });
+  } else {
+    log('starting PostgreSQL…');
+    pg = await startPostgres({ databaseUrl: config.DATABASE_URL, dataDir: join(config.DATA_DIR, 'postgres'), ...(config.PG_PORT && { port: config.PG_PORT }), log });
+    log('opening the embedded ledger…');
+    ledger = await EmbeddedLedger.open({
+      databaseUrl: pg.url,
+      contracts: contractInstances(),
+      batch: { maxMessageCount: config.BLOCK_MAX_TX, batchTimeoutMs: config.BLOCK_TIMEOUT_MS },
+      log,
+    });
   }
-  log('starting PostgreSQL…');
-  const pg = await startPostgres({ databaseUrl: config.DATABASE_URL, dataDir: join(config.DATA_DIR, 'postgres'), ...(config.PG_PORT && { port: config.PG_PORT }), log });
-  log('opening the embedded ledger…');
-  const ledger = await EmbeddedLedger.open({
-    databaseUrl: pg.url,
-    contracts: contractInstances(),
-    batch: { maxMessageCount: config.BLOCK_MAX_TX, batchTimeoutMs: config.BLOCK_TIMEOUT_MS },
-    log,
-  });
   const info = await ledger.info();
   log(`ledger: height ${info.height}, head ${info.lastBlockHash.slice(0, 16)}…`);
 
@@ -61,7 +72,7 @@ async function main(): Promise<void> {
     log(`${signal}: stopping…`);
     server.close();
     await ledger.close();
-    await pg.stop();
+    await pg?.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
