@@ -49,6 +49,11 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** The ledger port on a Hyperledger Fabric network. */
 export class FabricLedger implements LedgerPort {
+  /** Counters for benchmarks and operations. */
+  readonly stats = {
+    /** Transactions invalidated by an MVCC or phantom read conflict (each one was retried or reported). */
+    readConflicts: 0,
+  };
   private readonly subscriptions = new Set<FabricEventSubscription>();
   private closed = false;
   /** Height the chain has at least, after the writes this adapter has seen committed. */
@@ -186,6 +191,7 @@ export class FabricLedger implements LedgerPort {
       if (!conflictCodes.has(validationCode)) {
         throw new LedgerError('LEDGER.ENDORSEMENT_FAILED', `transaction ${txId} was invalidated at commit: ${validationCode}`, { validationCode, txId, blockNumber: String(status.blockNumber) });
       }
+      this.stats.readConflicts++;
       if (attempt > this.settings.mvccRetries) {
         throw new LedgerError('LEDGER.MVCC_CONFLICT', `transaction ${txId} hit a read conflict ${attempt} times`, { validationCode, txId, attempts: attempt });
       }
