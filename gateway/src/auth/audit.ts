@@ -9,6 +9,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import type postgres from 'postgres';
 import { z } from 'zod';
+import { HttpError } from '../http/http-error';
 import type { AuthEnv } from './env';
 import type { AuthUser } from './identity';
 
@@ -109,16 +110,21 @@ function entryFromRow(r: AuditRow): AuditEntry {
   };
 }
 
-/** Lists entries newest first with keyset pagination on the id (no OFFSET, so deep pages stay fast). */
+/**
+ * Lists entries newest first with keyset pagination on the id (no OFFSET, so deep pages stay
+ * fast). Throws `VALIDATION.INVALID_ARGUMENT` for a bad query.
+ */
 export async function listAudit(sql: postgres.Sql, query: AuditQuery = {}): Promise<AuditPage> {
-  const q = auditQuerySchema.parse(query);
+  const parsed = auditQuerySchema.safeParse(query);
+  if (!parsed.success) throw HttpError.fromZod(parsed.error, 'query');
+  const q = parsed.data;
   const rows = await sql<AuditRow[]>`
     select id::text, at, user_id, username, role, action, target, outcome, ip, request_id, tx_id, details
     from auth.audit_log
     where true
       ${q.before !== undefined ? sql`and id < ${q.before}::bigint` : sql``}
       ${q.userId !== undefined ? sql`and user_id = ${q.userId}` : sql``}
-    order by id desc
+    order by auth.audit_log.id desc
     limit ${q.limit + 1}`;
   const more = rows.length > q.limit;
   const entries = rows.slice(0, q.limit).map(entryFromRow);

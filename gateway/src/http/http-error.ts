@@ -3,6 +3,8 @@
  * as opposed to ledger errors that come back from the chaincode. The app's `onError` turns an
  * `HttpError` into `{ error: { code, message, details } }` with its status.
  */
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
 
 /** HTTP status of each gateway error code. */
@@ -60,4 +62,27 @@ export class HttpError extends Error {
 /** True for an `HttpError`. */
 export function isHttpError(e: unknown): e is HttpError {
   return e instanceof HttpError;
+}
+
+/**
+ * The `HttpError` an error stands for: itself, or Hono's own 400 (`HTTPException`, e.g. a request
+ * body that is not JSON, raised by the validator before any schema runs) as
+ * `VALIDATION.INVALID_ARGUMENT`, so bad input never becomes a 500. Undefined for anything else.
+ */
+export function asHttpError(e: unknown): HttpError | undefined {
+  if (e instanceof HttpError) return e;
+  if (e instanceof HTTPException && e.status === 400) return new HttpError('VALIDATION.INVALID_ARGUMENT', e.message || 'bad request', { field: 'body' });
+  return undefined;
+}
+
+/**
+ * For the app's `onError`: renders an `HttpError` (see {@link asHttpError}) as
+ * `{ error: { code, message, details } }` with its status and headers (e.g. `Retry-After`);
+ * undefined when the error is not one, so the caller goes on with its other mappings.
+ */
+export function renderHttpError(e: unknown, c: Context): Response | undefined {
+  const err = asHttpError(e);
+  if (!err) return undefined;
+  for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
+  return c.json(err.toBody(), err.status);
 }
