@@ -85,6 +85,7 @@ async function main(): Promise<void> {
   try {
     const ledger = FabricLedger.open({ profilePath: profilePath() });
     try {
+      await ledger.waitUntilEndorsable();
       fabric = await measure('fabric', ledger, args, run);
       readConflicts = ledger.stats.readConflicts;
     } finally {

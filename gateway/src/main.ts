@@ -26,7 +26,10 @@ async function main(): Promise<void> {
     const profilePath = resolve(config.FABRIC_PROFILE);
     if (!existsSync(profilePath)) throw new Error(`LEDGER=fabric: no connection profile at ${profilePath} (run \`npm run fabric:up\`, or set FABRIC_PROFILE)`);
     log(`connecting to the Fabric network (${profilePath})…`);
-    ledger = FabricLedger.open({ profilePath, log });
+    const fabric = FabricLedger.open({ profilePath, log });
+    log('waiting until every organisation can collect endorsements…');
+    await fabric.waitUntilEndorsable();
+    ledger = fabric;
   } else {
     log('starting PostgreSQL…');
     pg = await startPostgres({ databaseUrl: config.DATABASE_URL, dataDir: join(config.DATA_DIR, 'postgres'), ...(config.PG_PORT && { port: config.PG_PORT }), log });

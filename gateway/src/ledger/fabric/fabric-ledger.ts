@@ -200,6 +200,29 @@ export class FabricLedger implements LedgerPort {
     }
   }
 
+  /**
+   * Waits until every organisation's gateway can collect the endorsements a write needs: a peer
+   * that has just started (or restarted) learns the other organisations' peers through gossip over
+   * a few seconds, and until then service discovery finds no set of peers that satisfies the
+   * policy. Probes by endorsing a read-only query and never submitting it, so nothing is written.
+   */
+  async waitUntilEndorsable(timeoutMs = 120_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    for (const conn of this.connections.values()) {
+      const contract = conn.network.getContract(this.profile.chaincode.name);
+      for (;;) {
+        try {
+          await contract.newProposal('queries:getBalance', { arguments: [encodeArgs({ account: 'bank:readiness-probe' })] }).endorse(deadline(this.deadlines.endorse));
+          break;
+        } catch (e) {
+          const error = toLedgerError(e, 'endorse', { mspId: conn.mspId });
+          if (error.code !== 'LEDGER.UNAVAILABLE' || Date.now() > until) throw error;
+          await sleep(500);
+        }
+      }
+    }
+  }
+
   /** Runs a query on the caller's organisation's peer; nothing is ordered. */
   async evaluate<T = unknown>(identity: LedgerIdentity, fn: LedgerFunction, args: unknown, options: FabricCallOptions = {}): Promise<T> {
     const own = this.connectionOf(identity);

@@ -5,6 +5,7 @@
  * reason printed; under CI=true it is an error.
  */
 import type { TestProject } from 'vitest/node';
+import { FabricLedger } from '../fabric-ledger';
 import { goRequirementProblem, networkDown, networkRunning, networkUp, profilePath } from '../../../../../fabric-network/src/control';
 
 let startedHere = false;
@@ -28,6 +29,18 @@ export async function setup(project: TestProject): Promise<void> {
       startedHere = false;
       throw e;
     }
+  }
+  try {
+    const ledger = FabricLedger.open({ profilePath: profilePath() });
+    try {
+      await ledger.waitUntilEndorsable();
+    } finally {
+      await ledger.close();
+    }
+  } catch (e) {
+    if (startedHere) await networkDown().catch(() => {});
+    startedHere = false;
+    throw e;
   }
   project.provide('fabric', { skip: '', profilePath: profilePath() });
 }
