@@ -68,8 +68,8 @@ export interface UsageAggregates {
   /** SHA-256 (hex) of the usage file bytes. */
   readonly digest: string;
   readonly sources: UsageSource[];
-  /** Matched usage by `work * SOURCE_SLOTS + source`. */
-  readonly buckets: Map<number, WorkBucket>;
+  /** Matched usage, one bucket per (work, source), in order of first appearance. */
+  readonly buckets: WorkBucket[];
   /** Unmatched usage by reason and source. */
   readonly unmatched: Map<string, UnmatchedBucket>;
   /** Per-line amounts method: exact sum of the line amounts in 10^-12 units. */
@@ -82,8 +82,8 @@ export interface UsageAggregates {
   dsr?: DsrSummary;
 }
 
-/** Sources per run are limited so a (work, source) pair packs into one safe-integer key. */
-export const SOURCE_SLOTS = 1 << 20;
+/** Most usage sources (service × territory × use type) one run may have. */
+export const SOURCE_SLOTS = 1 << 16;
 
 /** Options of {@link aggregateUsage}. */
 export interface AggregateOptions extends ParseOptions {
@@ -117,7 +117,9 @@ export async function aggregateUsage(path: string, rep: EngineRepertoire, rp: Re
   const sources: UsageSource[] = [];
   const sourceWeight: number[] = [];
   const sourceIndex = new Map<string, number>();
-  const buckets = new Map<number, WorkBucket>();
+  const buckets: WorkBucket[] = [];
+  // Per work, its buckets indexed by source: two array look-ups per line instead of a hash.
+  const byWork: (WorkBucket[] | undefined)[] = new Array(rep.works.length);
   const unmatched = new Map<string, UnmatchedBucket>();
   const agg: UsageAggregates = { format, digest: '', sources, buckets, unmatched, amountUnits: 0n, lines: 0, summary: engineSummary };
 
@@ -213,11 +215,13 @@ export async function aggregateUsage(path: string, rep: EngineRepertoire, rp: Re
       opts.onMatch?.(u, m, src);
 
       if (m.matched) {
-        const key = pWork * SOURCE_SLOTS + src;
-        let b = buckets.get(key);
+        let row = byWork[pWork];
+        if (row === undefined) byWork[pWork] = row = [];
+        let b = row[src];
         if (b === undefined) {
           b = { work: pWork, source: src, lines: 0, plays: 0, acc: 0, big: 0n, methods: [0, 0, 0, 0] };
-          buckets.set(key, b);
+          row[src] = b;
+          buckets.push(b);
         }
         b.lines++;
         b.plays += u.plays;

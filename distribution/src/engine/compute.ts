@@ -353,7 +353,7 @@ function fmt(minor: bigint, cur: string): string {
 
 /** Matched buckets in statement order: by work id, then by source rank. */
 function sortBuckets(agg: UsageAggregates, rep: EngineRepertoire, srcRank: Int32Array): WorkBucket[] {
-  const list = [...agg.buckets.values()];
+  const list = agg.buckets;
   const used = [...new Set(list.map((b) => b.work))].sort((a, b) => cmp(rep.works[a]!.workId, rep.works[b]!.workId));
   const rank = new Map<number, number>();
   used.forEach((w, r) => rank.set(w, r));
