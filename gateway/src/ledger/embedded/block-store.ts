@@ -212,10 +212,12 @@ export class BlockStore {
     }
   }
 
+  // ORDER BY a bare name binds to the output alias (here text), an expression to the table's column:
+  // hence `number::bigint` wherever a text alias shadows the column.
   /** The last block's header, or undefined for an empty ledger. */
   async head(): Promise<(BlockHeader & { config: string | null }) | undefined> {
     const [row] = await this.sql<Array<{ number: string; previous_hash: string; data_hash: string; hash: string }>>`
-      select number::text as number, previous_hash, data_hash, hash from ${this.t('blocks')} order by number desc limit 1`;
+      select number::text as number, previous_hash, data_hash, hash from ${this.t('blocks')} order by number::bigint desc limit 1`;
     if (!row) return undefined;
     const [genesis] = await this.sql<Array<{ config: string | null }>>`select config from ${this.t('blocks')} where number = 0`;
     return {
@@ -346,7 +348,7 @@ export class BlockStore {
       where validation_code = 'VALID' and event_name is not null
         and (block_number, tx_index) > (${afterBlock.toString()}::bigint, ${afterTx}::integer)
         and block_number <= ${through.toString()}
-      order by block_number, tx_index
+      order by block_number::bigint, tx_index
       limit ${limit}`;
     return rows.map((r) => ({
       blockNumber: BigInt(r.block_number),
@@ -362,13 +364,13 @@ export class BlockStore {
     const to = from + BigInt(limit);
     const blocks = await this.sql<Array<{ number: string; previous_hash: string; data_hash: string; hash: string; config: string | null }>>`
       select number::text as number, previous_hash, data_hash, hash, config from ${this.t('blocks')}
-      where number >= ${from.toString()} and number < ${to.toString()} order by number`;
+      where number >= ${from.toString()} and number < ${to.toString()} order by number::bigint`;
     const txs = await this.sql<TxRow[]>`
       select block_number::text as block_number, tx_index, tx_id, channel, fn, args, creator_msp, creator_role,
              creator_user, ts, rwset, event_name, event_payload, response, validation_code
       from ${this.t('transactions')}
       where block_number >= ${from.toString()} and block_number < ${to.toString()}
-      order by block_number, tx_index`;
+      order by block_number::bigint, tx_index`;
     const byBlock = new Map<string, StoredBlock>();
     const out = blocks.map((b) => {
       const block: StoredBlock = {

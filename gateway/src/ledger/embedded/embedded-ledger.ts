@@ -117,7 +117,7 @@ function assertIdentity(identity: LedgerIdentity): void {
 }
 
 function assertFunction(fn: string): void {
-  if (typeof fn !== 'string' || !/^[^:\u0000]+:[^:\u0000]+$/.test(fn)) {
+  if (typeof fn !== 'string' || fn.includes(NUL) || !/^[^:]+:[^:]+$/.test(fn)) {
     throw new LedgerError('LEDGER.UNKNOWN_FUNCTION', `not a contract:function name: ${String(fn)}`, { fn });
   }
 }
