@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoData } from '../demo/demo-data';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database';
@@ -29,6 +30,13 @@ describe('demo accounts', () => {
         expect([party?.kind, party?.collectiveId]).toEqual([a.role, a.collectiveId]);
       }
     }
+  });
+
+  it('are documented in the README table exactly', () => {
+    const readme = readFileSync(new URL('./README.md', import.meta.url), 'utf8');
+    const rows = readme.split('\n').filter((l) => /^\| `[^`]+` \| `[^`]+` \|/.test(l));
+    const documented = rows.map((l) => l.split('|').slice(1, 4).map((cell) => cell.trim().replace(/`/g, '')));
+    expect(documented).toEqual(DEMO_ACCOUNTS.map((a) => [a.username, a.password, a.role]));
   });
 
   it('are seeded idempotently, and each can sign in and maps to its ledger identity', async () => {

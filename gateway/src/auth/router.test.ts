@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database';
 import { auditWrites } from './audit';
 import { authenticate, requireRole } from './middleware';
@@ -15,8 +15,10 @@ function buildApp() {
   const app = testApp();
   app.use('*', auditWrites(auth.audit, { clientIp: () => ip }));
   app.route('/auth', authRouter({ auth, clientIp: () => ip }));
+  // Mounted after the auth router, as the README advises: a stale token cannot block /auth/login,
+  // and the router's own authenticate() for /auth/me etc. does the work once.
+  app.use('*', authenticate(auth));
   // A tiny protected surface, as the integrator will mount feature routers.
-  app.use('/protected/*', authenticate(auth));
   app.get('/protected/operators', requireRole('operator'), (c) => c.json({ ok: true, user: c.var.user?.username }));
   app.get('/protected/any', requireRole(), (c) => c.json({ ok: true }));
   app.post('/protected/income', requireRole('operator'), (c) => {
@@ -63,6 +65,8 @@ describe('POST /auth/login', () => {
     expect(body.user).toMatchObject({ username: 'opr', role: 'operator', collectiveId: 'MCSC', mspId: 'MusicCmoMSP' });
     expect(body.expiresAt).toBe(new Date(clock.ms + 8 * 3600_000).toISOString());
     expect(body.token).toMatch(/^[\w-]+\.[\w-]+$/);
+    const withStaleToken = await post('/auth/login', { username: 'opr', password: 'operator password' }, { authorization: 'Bearer stale.token' });
+    expect(withStaleToken.status).toBe(200);
   });
 
   it('answers bad input with 400 VALIDATION.INVALID_ARGUMENT naming the field', async () => {
@@ -164,6 +168,21 @@ describe('requireRole', () => {
     expect(op.status).toBe(200);
     expect(await op.json()).toEqual({ ok: true, user: 'opr' });
     expect((await app.request('/protected/any')).status).toBe(401);
+  });
+
+  it('authenticate() mounted twice resolves the credential once', async () => {
+    const token = await login('opr', 'operator password');
+    const spy = vi.spyOn(auth, 'authenticateHeaders');
+    try {
+      const twice = testApp();
+      twice.use('*', authenticate(auth), authenticate(auth));
+      twice.get('/x', requireRole('operator'), (c) => c.json({ user: c.var.user?.username }));
+      const res = await twice.request('/x', { headers: bearer(token) });
+      expect(await res.json()).toEqual({ user: 'opr' });
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 

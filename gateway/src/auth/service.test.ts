@@ -118,6 +118,11 @@ describe('sign-in and sessions', () => {
     await expect(auth.verifySession(token)).resolves.toBeDefined();
     clock.advanceMinutes(1);
     expect((await failure(auth.verifySession(token))).details.reason).toBe('expired');
+    // Reopening drops expired session rows.
+    const expiredRows = () => db.sql`select sid from auth.sessions where expires_at <= ${clock.now()}`;
+    expect((await expiredRows()).length).toBeGreaterThan(0);
+    await openTestAuth(db.sql, { now: clock.now });
+    expect(await expiredRows()).toHaveLength(0);
   });
 
   it('refuses the token of a disabled user, and accepts it again once re-enabled', async () => {

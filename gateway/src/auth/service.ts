@@ -90,12 +90,18 @@ export class AuthService {
     this.limiter = new LoginRateLimiter({ ...limits, now: () => this.now().getTime() });
   }
 
-  /** Migrates the `auth` schema, loads or creates the signing key, and returns the service. */
+  /**
+   * Migrates the `auth` schema, loads or creates the signing key, deletes expired sessions, and
+   * returns the service.
+   */
   static async open(sql: postgres.Sql, options: AuthOptions = {}): Promise<AuthService> {
     await migrateAuth(sql);
     const key = await loadOrCreateSecret(sql, SESSION_SIGNING_KEY, 32);
     const decoy = await hashPassword(randomBytes(16).toString('hex'), options.scryptParams ?? DEFAULT_SCRYPT_PARAMS);
-    return new AuthService(sql, key, decoy, options);
+    const service = new AuthService(sql, key, decoy, options);
+    // Sessions past their expiry are refused by the token itself; dropping them at start keeps the table small.
+    await service.sessions.purgeExpired(service.now());
+    return service;
   }
 
   /** Creates an account (see {@link UserStore.create}). */

@@ -45,9 +45,9 @@ export class SessionStore {
     return rows.length;
   }
 
-  /** Deletes sessions that expired before `before`: their tokens are refused by expiry anyway. */
+  /** Deletes sessions expired at `before` (expiry is exclusive, as for tokens): their tokens are refused by expiry anyway. */
   async purgeExpired(before: Date): Promise<number> {
-    const rows = await this.sql`delete from auth.sessions where expires_at < ${before} returning sid`;
+    const rows = await this.sql`delete from auth.sessions where expires_at <= ${before} returning sid`;
     return rows.length;
   }
 }
