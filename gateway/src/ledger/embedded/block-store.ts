@@ -52,15 +52,10 @@ export interface StoredReceipt {
   timestamp: Date;
 }
 
-// Keep every statement well under PostgreSQL's 65535 bind parameters.
-const MAX_PARAMS = 30_000;
-
-function chunks<T>(rows: readonly T[], columns: number): T[][] {
-  const size = Math.max(1, Math.floor(MAX_PARAMS / columns));
-  const out: T[][] = [];
-  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
-  return out;
-}
+// Array type oids for postgres.js `sql.array` (it cannot infer them from Buffers or nulls).
+const BYTEA_ARRAY = 1001;
+const INT4_ARRAY = 1007;
+const TEXT_ARRAY = 1009;
 
 const toBigInt = (v: unknown): bigint => BigInt(v as string | number | bigint);
 
@@ -252,55 +247,81 @@ export class BlockStore {
     return new Set(rows.map((r) => r.tx_id));
   }
 
-  /** Writes a block, its transactions, its state changes and history atomically. */
+  /**
+   * Writes a block, its transactions, its state changes and history atomically. Each table gets
+   * one `unnest` statement of column arrays: the statement text never changes with the row count
+   * (so one prepared statement serves every block) and there is no bind-parameter limit.
+   */
   async writeBlock(block: BlockWrite): Promise<void> {
+    const sql = this.sql;
     const n = block.header.number.toString();
-    const txRows = block.txs.map((tx, i) => ({
-      block_number: n,
-      tx_index: i,
-      tx_id: tx.txId,
-      channel: tx.channel,
-      fn: tx.fn,
-      args: tx.args,
-      creator_msp: tx.mspId,
-      creator_role: tx.role,
-      creator_user: tx.user,
-      ts: tx.timestamp,
-      rwset: tx.rwset,
-      event_name: tx.eventName,
-      event_payload: tx.eventPayload,
-      response: tx.response,
-      validation_code: tx.validationCode,
-    }));
-    const upserts: Array<{ key: Buffer; value: Buffer; block_number: string; tx_index: number }> = [];
+    const txs = block.txs;
+    const upsertKeys: Buffer[] = [];
+    const upsertValues: Buffer[] = [];
+    const upsertTx: number[] = [];
     const deletes: Buffer[] = [];
     for (const c of block.changes) {
       const key = keyToBytes(c.key);
       if (c.value === null) deletes.push(key);
-      else upserts.push({ key, value: c.value, block_number: n, tx_index: c.tx });
-    }
-    const history = block.history.map((h) => ({
-      key: keyToBytes(h.key),
-      block_number: n,
-      tx_index: h.tx,
-      tx_id: h.txId,
-      is_delete: h.value === null,
-      value: h.value,
-      ts: h.timestamp,
-    }));
-
-    await this.sql.begin((sql) => {
-      const queries: postgres.PendingQuery<postgres.Row[]>[] = [
-        sql`insert into ${this.t('blocks')} (number, previous_hash, data_hash, hash, tx_count, config)
-            values (${n}, ${block.header.previousHash}, ${block.header.dataHash}, ${block.header.hash}, ${block.txs.length}, ${block.config})`,
-      ];
-      for (const rows of chunks(txRows, 15)) queries.push(sql`insert into ${this.t('transactions')} ${sql(rows)}`);
-      for (const keys of chunks(deletes, 1)) queries.push(sql`delete from ${this.t('state')} where key in ${sql(keys)}`);
-      for (const rows of chunks(upserts, 4)) {
-        queries.push(sql`insert into ${this.t('state')} ${sql(rows)}
-          on conflict (key) do update set value = excluded.value, block_number = excluded.block_number, tx_index = excluded.tx_index`);
+      else {
+        upsertKeys.push(key);
+        upsertValues.push(c.value);
+        upsertTx.push(c.tx);
       }
-      for (const rows of chunks(history, 7)) queries.push(sql`insert into ${this.t('history')} ${sql(rows)}`);
+    }
+    const h = block.history;
+
+    await sql.begin((tx) => {
+      const queries: postgres.PendingQuery<postgres.Row[]>[] = [
+        tx`insert into ${this.t('blocks')} (number, previous_hash, data_hash, hash, tx_count, config)
+           values (${n}, ${block.header.previousHash}, ${block.header.dataHash}, ${block.header.hash}, ${txs.length}, ${block.config})`,
+      ];
+      if (txs.length > 0) {
+        queries.push(tx`
+          insert into ${this.t('transactions')} (block_number, tx_index, tx_id, channel, fn, args, creator_msp, creator_role,
+            creator_user, ts, rwset, event_name, event_payload, response, validation_code)
+          select ${n}::bigint, u.* from unnest(
+            ${sql.array(txs.map((_, i) => i), INT4_ARRAY)}::int4[],
+            ${sql.array(txs.map((t) => t.txId), TEXT_ARRAY)}::text[],
+            ${sql.array(txs.map((t) => t.channel), TEXT_ARRAY)}::text[],
+            ${sql.array(txs.map((t) => t.fn), TEXT_ARRAY)}::text[],
+            ${sql.array(txs.map((t) => t.args), TEXT_ARRAY)}::text[],
+            ${sql.array(txs.map((t) => t.mspId), TEXT_ARRAY)}::text[],
+            ${sql.array(txs.map((t) => t.role), TEXT_ARRAY)}::text[],
+            ${sql.array(txs.map((t) => t.user), TEXT_ARRAY)}::text[],
+            ${sql.array(txs.map((t) => t.timestamp.toISOString()), TEXT_ARRAY)}::timestamptz[],
+            ${sql.array(txs.map((t) => t.rwset), TEXT_ARRAY)}::text[],
+            ${sql.array(txs.map((t) => t.eventName), TEXT_ARRAY)}::text[],
+            ${sql.array(txs.map((t) => t.eventPayload), BYTEA_ARRAY)}::bytea[],
+            ${sql.array(txs.map((t) => t.response), BYTEA_ARRAY)}::bytea[],
+            ${sql.array(txs.map((t) => t.validationCode), TEXT_ARRAY)}::text[]
+          ) as u`);
+      }
+      if (deletes.length > 0) {
+        queries.push(tx`delete from ${this.t('state')} where key = any(${sql.array(deletes, BYTEA_ARRAY)}::bytea[])`);
+      }
+      if (upsertKeys.length > 0) {
+        queries.push(tx`
+          insert into ${this.t('state')} (key, value, block_number, tx_index)
+          select u.key, u.value, ${n}::bigint, u.tx_index from unnest(
+            ${sql.array(upsertKeys, BYTEA_ARRAY)}::bytea[],
+            ${sql.array(upsertValues, BYTEA_ARRAY)}::bytea[],
+            ${sql.array(upsertTx, INT4_ARRAY)}::int4[]
+          ) as u(key, value, tx_index)
+          on conflict (key) do update
+            set value = excluded.value, block_number = excluded.block_number, tx_index = excluded.tx_index`);
+      }
+      if (h.length > 0) {
+        queries.push(tx`
+          insert into ${this.t('history')} (key, block_number, tx_index, tx_id, is_delete, value, ts)
+          select u.key, ${n}::bigint, u.tx_index, u.tx_id, u.value is null, u.value, u.ts from unnest(
+            ${sql.array(h.map((w) => keyToBytes(w.key)), BYTEA_ARRAY)}::bytea[],
+            ${sql.array(h.map((w) => w.tx), INT4_ARRAY)}::int4[],
+            ${sql.array(h.map((w) => w.txId), TEXT_ARRAY)}::text[],
+            ${sql.array(h.map((w) => w.value), BYTEA_ARRAY)}::bytea[],
+            ${sql.array(h.map((w) => w.timestamp.toISOString()), TEXT_ARRAY)}::timestamptz[]
+          ) as u(key, tx_index, tx_id, value, ts)`);
+      }
       // Returning the array pipelines the statements inside the one transaction.
       return queries;
     });
