@@ -209,7 +209,7 @@ export async function aggregateUsage(path: string, rep: EngineRepertoire, rp: Re
         pIsrc = u.isrc;
         pTitle = u.title;
         pCreators = u.creators;
-        pWork = m.matched ? rep.byId.get(m.workId)! : -1;
+        pWork = m.matched ? rep.workIndex(m.workId)! : -1;
       }
       agg.lines++;
       opts.onMatch?.(u, m, src);

@@ -18,6 +18,8 @@ export const PARTY_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** A work with the share set of one right. It is also the matcher's {@link RepertoireWork}. */
 export interface EngineWork extends RepertoireWork {
   readonly workId: string;
+  /** Position in {@link EngineRepertoire.works}. */
+  readonly idx: number;
   iswc?: string;
   title: string;
   titles: string[];
@@ -41,7 +43,9 @@ export interface RepertoireSource {
 export class EngineRepertoire {
   /** Works in load order. */
   readonly works: EngineWork[] = [];
-  readonly byId = new Map<string, number>();
+  // Only while loading (works.csv rows of a work need not be adjacent); afterwards the matcher's own
+  // id map answers, so a million-work repertoire does not hold two.
+  private readonly loading = new Map<string, number>();
   /** Interned party ids. */
   readonly partyIds: string[] = [];
   private readonly partyIndex = new Map<string, number>();
@@ -66,15 +70,27 @@ export class EngineRepertoire {
     return i;
   }
 
-  /** Gets or creates the work `workId`. */
+  /** Gets or creates the work `workId` (while loading). */
   work(workId: string, title: string, iswc: string | undefined): EngineWork {
-    const i = this.byId.get(workId);
+    const i = this.loading.get(workId);
     if (i !== undefined) return this.works[i]!;
-    const w: EngineWork = { workId, title, titles: [title], creators: [], parties: [], units: [], claimed: 0 };
+    const w: EngineWork = { workId, idx: this.works.length, title, titles: [title], creators: [], parties: [], units: [], claimed: 0 };
     if (iswc) w.iswc = iswc;
-    this.byId.set(workId, this.works.length);
+    this.loading.set(workId, this.works.length);
     this.works.push(w);
     return w;
+  }
+
+  /** Builds the matcher's index over the loaded works and drops the loading map. */
+  finish(recordings: readonly { isrc: string; workId: string }[]): void {
+    this.loading.clear();
+    for (const w of this.works) this.index.addWork(w);
+    for (const r of recordings) this.index.addRecording(r.isrc, r.workId);
+  }
+
+  /** Position of work `workId` in {@link works}, once loaded. */
+  workIndex(workId: string): number | undefined {
+    return (this.index.getWork(workId) as EngineWork | undefined)?.idx;
   }
 
   /** Adds `units` of `partyId` to a work's share set (a party listed twice gets the sum). */
@@ -106,22 +122,15 @@ export async function loadRepertoire(src: RepertoireSource, right: RightType, op
   const issues = new IssueCollector(rep.summary, options);
   const recordings: { isrc: string; workId: string }[] = [];
   if (format === 'works-csv') {
-    const creatorSets = new Map<EngineWork, Set<string>>();
     const stream = parseWorksCsv(input, options);
-    for await (const r of stream) {
+    for await (const batch of stream.batches()) for (const r of batch) {
       if (!PARTY_ID_RE.test(r.partyId)) {
         issues.error({ line: r.line, field: 'party_id', code: 'ENGINE.BAD_PARTY_ID', message: `party id ${JSON.stringify(r.partyId)} is not a ledger id (letters, digits, ".", "_", "-"; at most 64)` }, `${r.workId},${r.partyId}`);
         continue;
       }
       const w = rep.work(r.workId, r.title, r.iswc);
-      if (!PUBLISHER_ROLES.has(r.role.toLowerCase()) && r.partyName) {
-        let set = creatorSets.get(w);
-        if (!set) creatorSets.set(w, (set = new Set()));
-        if (!set.has(r.partyName)) {
-          set.add(r.partyName);
-          w.creators.push(r.partyName);
-        }
-      }
+      // A work has a handful of creators: a linear scan beats a Set per work (a million Sets cost hundreds of MB).
+      if (r.partyName && !w.creators.includes(r.partyName) && !PUBLISHER_ROLES.has(r.role.toLowerCase())) w.creators.push(r.partyName);
       if (r.right === right) rep.addShare(w, r.partyId, shareUnits(r.share)!);
     }
     mergeSummary(rep.summary, stream.summary);
@@ -138,9 +147,8 @@ export async function loadRepertoire(src: RepertoireSource, right: RightType, op
     mergeSummary(rep.summary, stream.summary);
   }
   rep.digest = hash.digest('hex');
-  // Built after the file: works.csv rows of one work need not be adjacent, and the matcher keeps creators.
-  for (const w of rep.works) rep.index.addWork(w);
-  for (const r of recordings) rep.index.addRecording(r.isrc, r.workId);
+  // Built after the file: works.csv rows of one work need not be adjacent.
+  rep.finish(recordings);
   return rep;
 }
 

@@ -58,7 +58,8 @@ export type MatchResult =
 interface Entry {
   work: RepertoireWork;
   titleKeys: string[];
-  creators: string[][];
+  /** Creator tokens, computed on first use: only works that share a usage line's title ever need them. */
+  creators?: string[][];
 }
 
 /** An index over a repertoire; build once per distribution run, then call {@link RepertoireIndex.match} per usage line. */
@@ -66,7 +67,8 @@ export class RepertoireIndex {
   private readonly byId = new Map<string, Entry>();
   // null marks an identifier claimed by two different works: it can no longer decide a match.
   private readonly byIswc = new Map<string, Entry | null>();
-  private readonly byTitle = new Map<string, Entry[]>();
+  // Most titles belong to one work: a bare entry saves an array per work on million-work repertoires.
+  private readonly byTitle = new Map<string, Entry | Entry[]>();
   private readonly byIsrc = new Map<string, string[]>();
   private readonly conflicts: string[] = [];
   // Usage titles and names repeat heavily across a report; a bounded memo keeps the Unicode work off the hot path.
@@ -127,7 +129,7 @@ export class RepertoireIndex {
       return false;
     }
     const titleKeys = [...new Set(work.titles.map(normaliseTitle).filter((k) => k !== ''))];
-    const e: Entry = { work, titleKeys, creators: work.creators.map(creatorTokens).filter((t) => t.length > 0) };
+    const e: Entry = { work, titleKeys };
     this.byId.set(work.workId, e);
     if (work.iswc) {
       const iswc = normaliseIswc(work.iswc);
@@ -138,9 +140,10 @@ export class RepertoireIndex {
       } else this.byIswc.set(iswc, e);
     }
     for (const k of titleKeys) {
-      const list = this.byTitle.get(k);
-      if (list) list.push(e);
-      else this.byTitle.set(k, [e]);
+      const found = this.byTitle.get(k);
+      if (found === undefined) this.byTitle.set(k, e);
+      else if (Array.isArray(found)) found.push(e);
+      else this.byTitle.set(k, [found, e]);
     }
     return true;
   }
@@ -191,7 +194,9 @@ export class RepertoireIndex {
         reason ??= 'UNMATCHED.NO_CREATORS';
       } else {
         const found: string[] = [];
-        for (const e of this.byTitle.get(titleKey) ?? []) {
+        const hit = this.byTitle.get(titleKey);
+        for (const e of hit === undefined ? [] : Array.isArray(hit) ? hit : [hit]) {
+          e.creators ??= e.work.creators.map(creatorTokens).filter((t) => t.length > 0);
           if (e.creators.some((wc) => creators.some((uc) => creatorsCompatible(wc, uc)))) found.push(e.work.workId);
         }
         if (found.length === 1) return { matched: true, workId: found[0]!, method: 'title_creator' };

@@ -10,7 +10,6 @@ import {
   isDecimal,
   IssueCollector,
   makeBatchStream,
-  makeStream,
   ParseError,
   parseNonNegativeInt,
   textLineBatches,
@@ -165,8 +164,9 @@ function parseShare(s: string): string {
 export function parseWorksCsv(input: ParserInput, options: ParseOptions = {}): ParseStream<WorkShareRow> {
   const summary = emptySummary();
   const issues = new IssueCollector(summary, options);
-  return makeStream(summary, async function* () {
+  return makeBatchStream(summary, async function* () {
     let header = true;
+    let out: WorkShareRow[] = [];
     const bad = (line: number, raw: string, message: string) => issues.error({ line, code: 'PARSE.MALFORMED_CSV', message }, raw);
     for await (const batch of csvRecords(input, (n) => (summary.lines = n), bad)) {
       for (const [line, f, raw] of batch) {
@@ -191,11 +191,15 @@ export function parseWorksCsv(input: ParserInput, options: ParseOptions = {}): P
             row.iswc = iswc;
           }
           summary.accepted++;
-          yield row;
+          out.push(row);
         } catch (e) {
           if (!(e instanceof FieldError)) throw e;
           issues.error({ line, field: e.field, code: e.code, message: e.message }, raw);
         }
+      }
+      if (out.length) {
+        yield out;
+        out = [];
       }
     }
     if (header) throw new ParseError({ line: 1, field: 'header', code: 'PARSE.BAD_HEADER', message: 'file is empty: no header row' });
