@@ -116,7 +116,8 @@ export async function aggregateUsage(path: string, rep: EngineRepertoire, rp: Re
 
   const sources: UsageSource[] = [];
   const sourceWeight: number[] = [];
-  const sourceIndex = new Map<string, number>();
+  // Territory → use type → source: no key string is built per line.
+  const sourceIndex = new Map<string | undefined, Map<string | undefined, number>>();
   const buckets: WorkBucket[] = [];
   // Per work, its buckets indexed by source: two array look-ups per line instead of a hash.
   const byWork: (WorkBucket[] | undefined)[] = new Array(rep.works.length);
@@ -124,8 +125,9 @@ export async function aggregateUsage(path: string, rep: EngineRepertoire, rp: Re
   const agg: UsageAggregates = { format, digest: '', sources, buckets, unmatched, amountUnits: 0n, lines: 0, summary: engineSummary };
 
   const sourceOf = (territory: string | undefined, useType: string | undefined): number => {
-    const key = `${territory ?? ''}\u0001${useType ?? ''}`;
-    let i = sourceIndex.get(key);
+    let byUse = sourceIndex.get(territory);
+    if (byUse === undefined) sourceIndex.set(territory, (byUse = new Map()));
+    let i = byUse.get(useType);
     if (i === undefined) {
       i = sources.length;
       if (i >= SOURCE_SLOTS) throw new RangeError(`more than ${SOURCE_SLOTS} usage sources`);
@@ -139,7 +141,7 @@ export async function aggregateUsage(path: string, rep: EngineRepertoire, rp: Re
       if (useType) s.useType = useType;
       sources.push(s);
       sourceWeight.push(useType !== undefined ? (rp.useTypeWeights.get(useType) ?? rp.defaultWeight) : rp.defaultWeight);
-      sourceIndex.set(key, i);
+      byUse.set(useType, i);
     }
     return i;
   };
