@@ -311,7 +311,8 @@ describe('exactness and conservation (properties, against a decimal.js reference
     splitTotals([2n, 5n], [1n, 1n, 1n], 3n, out);
     expect(out).toEqual([[1n, 1n, 0n], [2n, 2n, 1n]]);
     fc.assert(
-      fc.property(fc.array(fc.bigInt({ min: 0n, max: 10n ** 15n }), { minLength: 1, maxLength: 12 }), fc.bigInt({ min: 0n, max: 10n ** 12n }), (ws, total) => {
+      // Weights both below and above 2^53 in sum: the splitter sorts doubles in one case, bigints in the other.
+      fc.property(fc.array(fc.oneof(fc.bigInt({ min: 0n, max: 1000n }), fc.bigInt({ min: 0n, max: 10n ** 15n }), fc.bigInt({ min: 0n, max: 10n ** 20n })), { minLength: 1, maxLength: 12 }), fc.bigInt({ min: 0n, max: 10n ** 12n }), (ws, total) => {
         const sum = ws.reduce((a, x) => a + x, 0n);
         fc.pre(sum > 0n);
         const out: bigint[][] = [[]];

@@ -5,6 +5,8 @@
  * calls it once per rights holder with weights it has just computed as exact bigints.
  */
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /**
  * Splits each of `totals` over `weights` (non-negative bigints with a positive sum) and writes the
  * parts to `out[t][i]`. Equal to `allocateByWeights(totals[t], weights)` for every t.
@@ -31,9 +33,16 @@ export function splitTotals(totals: readonly bigint[], weights: readonly bigint[
     }
     let leftover = total - allocated;
     if (leftover > 0n && rem) {
-      const r = rem;
       const order = Array.from({ length: n }, (_, i) => i);
-      order.sort((a, b) => (r[a]! > r[b]! ? -1 : r[a]! < r[b]! ? 1 : a - b));
+      if (sum <= MAX_SAFE) {
+        // Remainders are below the sum, so below 2^53: doubles hold them exactly and sort far faster.
+        const r = new Float64Array(n);
+        for (let i = 0; i < n; i++) r[i] = Number(rem[i]!);
+        order.sort((a, b) => r[b]! - r[a]! || a - b);
+      } else {
+        const r = rem;
+        order.sort((a, b) => (r[a]! > r[b]! ? -1 : r[a]! < r[b]! ? 1 : a - b));
+      }
       for (const i of order) {
         if (leftover === 0n) break;
         parts[i]! += 1n;
