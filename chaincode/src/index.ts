@@ -10,6 +10,7 @@ import { PartiesContract } from './contracts/parties';
 import { PayoutsContract } from './contracts/payouts';
 import { QueriesContract } from './contracts/queries';
 import { RepertoireContract } from './contracts/repertoire';
+import { SupervisionContract } from './contracts/supervision';
 
 /** Every contract class of the chaincode, in the form fabric-shim expects. */
 export const contracts = [
@@ -20,6 +21,7 @@ export const contracts = [
   DistributionContract,
   PayoutsContract,
   CorrectionsContract,
+  SupervisionContract,
   QueriesContract,
 ];
 
@@ -31,6 +33,7 @@ export function contractInstances(): InstanceType<(typeof contracts)[number]>[] 
 export { LEDGER_EVENT, type LedgerEventPayload } from './base-contract';
 export { batchDigest, MAX_BATCH_LINES, type BatchLine } from '@rtl/distribution/anchor';
 export { licenceStatus, type LicenceStatus } from './contracts/licensing';
+export { INVESTIGATION_DAYS, type ComplaintRecord } from './contracts/supervision';
 export { account } from './accounts';
 export * from './errors';
 export type * from './records';

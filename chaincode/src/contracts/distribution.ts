@@ -50,6 +50,9 @@ const openArgs = z
 
 const batchArgs = z.object({ commandId: commandIdSchema, runId: idSchema, batchNo: z.number().int().min(0), lines: z.array(batchLineSchema).min(1).max(MAX_BATCH_LINES) }).strict();
 const sealArgs = z.object({ commandId: commandIdSchema, runId: idSchema }).strict();
+const releaseArgs = z
+  .object({ commandId: commandIdSchema, claimId: idSchema, collectiveId: idSchema, pool: poolSchema, memberId: idSchema, amount: decimalAmountSchema, currency: currencySchema, note: z.string().trim().min(1).max(500).optional() })
+  .strict();
 
 /** Distribution runs on the ledger. */
 export class DistributionContract extends LedgerContract {
@@ -194,6 +197,33 @@ export class DistributionContract extends LedgerContract {
       const sealed: DistributionRecord = { ...run, status: 'sealed', sealedAt: txTime(ctx), sealTxId: ctx.stub.getTxID() };
       await writeRecord(ctx, 'distribution', [a.runId], sealed, 'updated');
       return { run: { ...sealed, batches: undefined, batchCount: sealed.batches.length } };
+    });
+  }
+
+  /**
+   * Releases money held in a pool's suspense to a member whose claim (on an unidentified work or an
+   * unclaimed share) the collective accepted. Never more than the suspense account holds.
+   */
+  async releaseSuspense(ctx: LedgerContext, argsJson: string): Promise<string> {
+    return runCommand(ctx, argsJson, releaseArgs, async (a) => {
+      await requireOperatorOf(ctx, a.collectiveId);
+      await requirePartyOf(ctx, a.memberId, 'member', a.collectiveId, 'memberId');
+      const amount = amountOf(a.amount, a.currency, 'amount', { positive: true });
+      const entry = await postEntry(ctx, {
+        kind: 'suspense-release',
+        collectiveId: a.collectiveId,
+        currency: a.currency,
+        ref: `claim/${a.claimId}`,
+        reasonCode: 'CLAIM_ACCEPTED',
+        ...(a.note && { note: a.note }),
+        legs: [
+          { account: account.suspense(a.collectiveId, a.pool), amount },
+          { account: account.payable(a.memberId), amount: -amount },
+        ],
+      });
+      const release = { claimId: a.claimId, collectiveId: a.collectiveId, pool: a.pool, memberId: a.memberId, amount: formatMoney(money(amount, a.currency)), currency: a.currency, entryId: entry.id, txId: ctx.stub.getTxID(), at: txTime(ctx) };
+      await createRecord(ctx, 'suspense-release', [a.claimId], release, 'claimId');
+      return { release, entryId: entry.id };
     });
   }
 

@@ -304,6 +304,30 @@ export function ledgerPortContractSuite(name: string, open: () => Promise<PortUn
       });
     });
 
+    describe('suspense releases and supervision', () => {
+      it('releases suspense to a member whose claim was accepted, never more than suspense holds', async () => {
+        const suspenseAccount = `suspense:${MC}:performing:${useType}:2026Q3`;
+        expect(await balance(suspenseAccount)).toBe('76.10');
+        await expectLedgerError(submit(music, 'distribution:releaseSuspense', { claimId: id('CLM0'), collectiveId: MC, pool, memberId: id('M2'), amount: '76.11', currency: 'CNY' }), 'LEDGER.INSUFFICIENT_FUNDS');
+        await submit(music, 'distribution:releaseSuspense', { claimId: id('CLM1'), collectiveId: MC, pool, memberId: id('M2'), amount: '10.00', currency: 'CNY' });
+        expect(await balance(suspenseAccount)).toBe('66.10');
+        expect(await balance(`member:${id('M2')}:payable`)).toBe('310.00');
+        await expectLedgerError(submit(music, 'distribution:releaseSuspense', { claimId: id('CLM1'), collectiveId: MC, pool, memberId: id('M2'), amount: '1.00', currency: 'CNY' }), 'ALREADY_EXISTS', 'claimId');
+      });
+
+      it('lets only the regulator file complaints and record findings, with a 60-day clock', async () => {
+        const args = { complaintId: id('CMP1'), collectiveId: MC, complainantId: id('M2'), category: 'statement', subject: 'My Q3 statement misses a work', textHash: 'cd'.repeat(32) };
+        await expectLedgerError(submit(music, 'supervision:fileComplaint', args), 'ACCESS.DENIED');
+        const filed = await submit<{ complaint: { filedAt: string; dueBy: string; status: string } }>(regulator, 'supervision:fileComplaint', args);
+        const { filedAt, dueBy, status } = filed.result.complaint;
+        expect(status).toBe('open');
+        expect(Date.parse(dueBy) - Date.parse(filedAt)).toBe(60 * 86_400_000);
+        await expectLedgerError(submit(regulator, 'supervision:recordFinding', { complaintId: id('CMP1'), status: 'closed' }), 'VALIDATION.INVALID_ARGUMENT', 'outcome');
+        await submit(regulator, 'supervision:recordFinding', { complaintId: id('CMP1'), status: 'closed', outcome: 'upheld', summary: 'The work was missing; corrected in the next run.' });
+        await expectLedgerError(submit(regulator, 'supervision:recordFinding', { complaintId: id('CMP1'), status: 'investigating' }), 'LEDGER.INVALID_STATE', 'complaintId');
+      });
+    });
+
     describe('receipts, events and concurrency', () => {
       it('gives a receipt for a committed transaction and emits one event carrying its changes', async () => {
         const info0 = await port.info();
