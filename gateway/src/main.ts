@@ -7,6 +7,9 @@ import { serve } from '@hono/node-server';
 import { contractInstances } from '@rtl/chaincode';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import postgres from 'postgres';
+import { AuthService, authOptionsFromConfig } from './auth/service';
+import { seedDemoUsers } from './auth/demo-accounts';
 import { loadConfig } from './config';
 import { startPostgres, type RunningPostgres } from './db/postgres-server';
 import { seedDemo } from './demo/seed';
@@ -15,14 +18,18 @@ import type { StartupState } from './http/health-router';
 import { EmbeddedLedger } from './ledger/embedded/embedded-ledger';
 import { FabricLedger } from './ledger/fabric/fabric-ledger';
 import type { LedgerPort } from './ledger/port';
+import { migrateReadModel, Projector, readCheckpoint } from './readmodel';
+import type { Services } from './services';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
-  let pg: RunningPostgres | undefined;
+  // PostgreSQL holds the read model and the accounts in every mode, and the ledger itself when embedded.
+  log('starting PostgreSQL…');
+  const pg: RunningPostgres = await startPostgres({ databaseUrl: config.DATABASE_URL, dataDir: join(config.DATA_DIR, 'postgres'), ...(config.PG_PORT && { port: config.PG_PORT }), log });
+  const sql = postgres(pg.url, { max: 10, onnotice: () => {} });
   let ledger: LedgerPort;
   if (config.LEDGER === 'fabric') {
-    // The ledger lives on the Fabric network: no embedded PostgreSQL ledger to start.
     const profilePath = resolve(config.FABRIC_PROFILE);
     if (!existsSync(profilePath)) throw new Error(`LEDGER=fabric: no connection profile at ${profilePath} (run \`npm run fabric:up\`, or set FABRIC_PROFILE)`);
     log(`connecting to the Fabric network (${profilePath})…`);
@@ -31,8 +38,6 @@ async function main(): Promise<void> {
     await fabric.waitUntilEndorsable();
     ledger = fabric;
   } else {
-    log('starting PostgreSQL…');
-    pg = await startPostgres({ databaseUrl: config.DATABASE_URL, dataDir: join(config.DATA_DIR, 'postgres'), ...(config.PG_PORT && { port: config.PG_PORT }), log });
     log('opening the embedded ledger…');
     ledger = await EmbeddedLedger.open({
       databaseUrl: pg.url,
@@ -44,29 +49,39 @@ async function main(): Promise<void> {
   const info = await ledger.info();
   log(`ledger: height ${info.height}, head ${info.lastBlockHash.slice(0, 16)}…`);
 
-  const startup: StartupState = { seed: config.SEED_DEMO ? 'pending' : 'disabled' };
-  const app = createApp({ ledger, startup });
+  log('read model and accounts: migrating…');
+  await migrateReadModel(sql);
+  const auth = await AuthService.open(sql, authOptionsFromConfig(config));
+  const projector = new Projector(ledger, sql, { log });
+  projector.start();
+
+  const startup: StartupState = { seed: config.SEED_DEMO ? 'pending' : 'disabled', readModelBlock: async () => (await readCheckpoint(sql))?.blockNumber };
+  const services: Services = { config, ledger, sql, projector, auth, log };
+  const app = createApp(services, startup);
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', () => resolve());
     server.once('error', reject);
   });
-  log(`gateway listening on http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT} (health: /health)`);
+  const base = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
+  log(`gateway listening on ${base} (health: /health, API docs: /docs)`);
 
   if (config.SEED_DEMO) {
     startup.seed = 'running';
     try {
       const started = Date.now();
       const outcome = await seedDemo(ledger, (l) => log(l));
+      const users = await seedDemoUsers(auth);
       startup.seed = outcome.skipped ? 'skipped' : 'done';
       const after = await ledger.info();
       if (!outcome.skipped) log(`seed: ${outcome.transactions} transactions in ${((Date.now() - started) / 1000).toFixed(1)} s; ledger height ${after.height}`);
+      log(`seed: demo accounts ready (${users.created.length} created); see the README for their passwords`);
     } catch (e) {
       startup.seed = 'failed';
       log(`seed failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  log('ready. Press Ctrl+C to stop.');
+  log(`ready at ${base}. Press Ctrl+C to stop.`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -74,8 +89,10 @@ async function main(): Promise<void> {
     stopping = true;
     log(`${signal}: stopping…`);
     server.close();
+    await projector.stop();
     await ledger.close();
-    await pg?.stop();
+    await sql.end({ timeout: 5 });
+    await pg.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

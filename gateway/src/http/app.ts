@@ -1,11 +1,18 @@
 /**
- * The gateway's Hono application: routers mounted per audience, errors mapped to HTTP statuses
- * with a body `{ error: { code, message, details } }`.
+ * The gateway's Hono application: one router per audience mounted with `app.route`, OpenAPI 3.1
+ * generated from the routes' zod schemas at `/openapi.json`, interactive docs at `/docs`, and one
+ * `onError` that maps every error code to its HTTP status with a body `{ error: { code, message, details } }`.
  */
-import { Hono } from 'hono';
+import { swaggerUI } from '@hono/swagger-ui';
+import type { Context } from 'hono';
 import { isLedgerError, type ErrorCode } from '@rtl/chaincode';
-import type { LedgerPort } from '../ledger/port';
+import { auditWrites } from '../auth/audit';
+import { authenticate, clientIp } from '../auth/middleware';
+import { authRouter } from '../auth/router';
+import type { Services } from '../services';
 import { healthRouter, type StartupState } from './health-router';
+import { renderHttpError } from './http-error';
+import { newRouter } from './openapi';
 
 /** HTTP status for each ledger error code. */
 export const STATUS_OF: Record<ErrorCode, 400 | 403 | 404 | 409 | 422 | 500 | 503> = {
@@ -27,18 +34,39 @@ export const STATUS_OF: Record<ErrorCode, 400 | 403 | 404 | 409 | 422 | 500 | 50
   INTERNAL: 500,
 };
 
+/** Renders any error as the gateway's error body. */
+export function renderError(err: unknown, c: Context): Response {
+  const http = renderHttpError(err, c);
+  if (http) return http;
+  if (isLedgerError(err)) {
+    return c.json({ error: { code: err.code, message: err.text, details: err.details } }, STATUS_OF[err.code]);
+  }
+  console.error(err);
+  return c.json({ error: { code: 'INTERNAL', message: 'internal error', details: {} } }, 500);
+}
+
 /** Builds the application. */
-export function createApp(deps: { ledger: LedgerPort; startup: StartupState }) {
-  const app = new Hono().route('/', healthRouter(deps.ledger, deps.startup));
-  app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no route for ${c.req.method} ${c.req.path}`, details: {} } }, 404));
-  app.onError((err, c) => {
-    if (isLedgerError(err)) {
-      return c.json({ error: { code: err.code, message: err.text, details: err.details } }, STATUS_OF[err.code]);
-    }
-    console.error(err);
-    return c.json({ error: { code: 'INTERNAL', message: 'internal error', details: {} } }, 500);
+export function createApp(services: Services, startup: StartupState) {
+  const ip = (c: Context) => clientIp(c, services.config.AUTH_TRUST_PROXY);
+  const app = newRouter();
+  app.use('*', auditWrites(services.auth.audit, { clientIp: ip }));
+  // The auth router authenticates its own routes; mounted before the global authenticate() so a
+  // stale token sent along with a login cannot block signing in.
+  app.route('/auth', authRouter({ auth: services.auth, clientIp: ip }));
+  app.use('*', authenticate(services.auth));
+  const routed = app.route('/', healthRouter(services.ledger, startup));
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Royalty transparency ledger API',
+      version: '0.1.0',
+      description: 'Collections and distributions of copyright collectives, from the ledger. Errors are `{ error: { code, message, details } }` with a stable `code`; money is always a decimal string.',
+    },
   });
-  return app;
+  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no route for ${c.req.method} ${c.req.path}`, details: {} } }, 404));
+  app.onError((err, c) => renderError(err, c));
+  return routed;
 }
 
 /** The application's type, for a typed client. */
