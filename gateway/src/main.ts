@@ -18,6 +18,7 @@ import type { StartupState } from './http/health-router';
 import { EmbeddedLedger } from './ledger/embedded/embedded-ledger';
 import { FabricLedger } from './ledger/fabric/fabric-ledger';
 import type { LedgerPort } from './ledger/port';
+import { migrateOffchain } from './offchain/schema';
 import { migrateReadModel, Projector, readCheckpoint } from './readmodel';
 import type { Services } from './services';
 
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
 
   log('read model and accounts: migrating…');
   await migrateReadModel(sql);
+  await migrateOffchain(sql);
   const auth = await AuthService.open(sql, authOptionsFromConfig(config));
   const projector = new Projector(ledger, sql, { log });
   projector.start();

@@ -1,0 +1,33 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../testing/test-app';
+
+describe('gateway basics', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('reports the ledger height and the read model checkpoint', async () => {
+    const res = await t.call('GET', '/health');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { ledger: { height: string }; status: string };
+    expect(body.status).toBe('ok');
+    expect(BigInt(body.ledger.height)).toBeGreaterThan(1n);
+  });
+
+  it('serves OpenAPI 3.1 and the interactive docs', async () => {
+    const spec = (await (await t.call('GET', '/openapi.json')).json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(spec.openapi).toBe('3.1.0');
+    expect(Object.keys(spec.paths)).toContain('/auth/login');
+    expect((await t.call('GET', '/docs')).status).toBe(200);
+  });
+
+  it('answers unknown routes with the error body', async () => {
+    const res = await t.call('GET', '/no/such/route');
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
+  });
+});
