@@ -9,7 +9,7 @@ import { canonicalJson } from '../canonical-json';
 import { verifyLeafData } from '../merkle/verify';
 import { ParseError } from '../parsers/common';
 import { buildStatementTree, holderStatement } from '../statements/proofs';
-import { statementLine, statementLineJson } from '../statements/line';
+import { statementLine, statementLineJson, statementLineJsonAt } from '../statements/line';
 import { anchorPlan } from './anchor-plan';
 import { EngineError, type DistributionResult } from './compute';
 import type { DistributionParameters } from './parameters';
@@ -168,6 +168,7 @@ describe('statements and proofs', () => {
     for (let i = 0; i < r.lines.count; i++) {
       const l = statementLine(r, i);
       expect(statementLineJson(l)).toBe(canonicalJson(l));
+      expect(statementLineJsonAt(r, i, 2)).toBe(canonicalJson(l));
     }
     fc.assert(
       fc.property(

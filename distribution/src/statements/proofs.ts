@@ -7,7 +7,7 @@ import type { DistributionResult } from '../engine/compute';
 import { hashLeafTextInto, MerkleRootBuilder, MerkleTree } from '../merkle/tree';
 import { toHex } from '../merkle/verify';
 import { currencyScale } from '../money';
-import { formatMinor, statementLine, statementLineJson, suspenseOutputLine, type StatementLine } from './line';
+import { formatMinor, statementLine, statementLineJsonAt, suspenseOutputLine, type StatementLine } from './line';
 
 /**
  * Builds the Merkle tree over every statement line of `r`, in run order. Memory: 64 bytes per line.
@@ -16,11 +16,11 @@ import { formatMinor, statementLine, statementLineJson, suspenseOutputLine, type
 export function buildStatementTree(r: DistributionResult, onLine?: (line: StatementLine, json: string, index: number) => void): MerkleTree {
   const n = r.lines.count;
   const buf = Buffer.allocUnsafe(n * 32);
+  const scale = currencyScale(r.params.currency);
   for (let i = 0; i < n; i++) {
-    const line = statementLine(r, i);
-    const json = statementLineJson(line);
+    const json = statementLineJsonAt(r, i, scale);
     hashLeafTextInto(json, buf, i * 32);
-    onLine?.(line, json, i);
+    onLine?.(statementLine(r, i), json, i);
   }
   return MerkleTree.fromLeafHashBuffer(buf, n);
 }

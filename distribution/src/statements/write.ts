@@ -12,7 +12,7 @@ import { toHex } from '../merkle/verify';
 import { currencyScale } from '../money';
 import { CsvWriter } from './csv-writer';
 import { hashLeafTextInto, MerkleTree } from '../merkle/tree';
-import { formatMinor, statementLine, statementLineJson, suspenseOutputLine } from './line';
+import { formatMinor, statementLine, statementLineJsonAt, suspenseOutputLine } from './line';
 import { holderStatement, suspenseRoot } from './proofs';
 
 /** Columns of statements.csv. */
@@ -52,7 +52,7 @@ export async function writeOutputs(r: DistributionResult, dir: string, opts: Wri
   const leaves = Buffer.allocUnsafe(n * 32);
   for (let i = 0; i < n; i++) {
     const l = statementLine(r, i);
-    hashLeafTextInto(statementLineJson(l), leaves, i * 32);
+    hashLeafTextInto(statementLineJsonAt(r, i, scale), leaves, i * 32);
     const matched = Object.entries(l.matched).map(([k, v]) => `${k}:${v}`).join('|');
     await statements.row([l.partyId, l.workId, l.iswc, l.title, l.source, l.service, l.territory, l.period, l.useType, l.plays, matched, l.share, l.gross, l.fee, l.deductions, l.net, i]);
   }
