@@ -12,7 +12,7 @@
  */
 import { allocateByWeights } from '../allocate';
 import { canonicalJson } from '../canonical-json';
-import { applyRate, currencyScale, divRound, money, MoneyError } from '../money';
+import { applyRate, currencyScale, divRound, money } from '../money';
 import { bucketPoints, type UsageAggregates, type UsageSource, type WorkBucket } from './aggregate';
 import type { ResolvedParameters } from './parameters';
 import type { EngineRepertoire, EngineWork } from './repertoire';
@@ -363,4 +363,3 @@ function sortBuckets(agg: UsageAggregates, rep: EngineRepertoire, srcRank: Int32
   return list.map((b) => [key(b), b] as const).sort((x, y) => x[0] - y[0]).map((x) => x[1]);
 }
 
-export { MoneyError };
