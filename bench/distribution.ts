@@ -223,10 +223,11 @@ try {
 
   // Engine, end to end.
   t = performance.now();
-  let tRep = 0, tUsage = 0;
+  let tRep = 0, tUsage = 0, tPass = 0;
   const o = await runDistribution({ works: worksPath, usage: dsrPath, parameters: PARAMS }, {
     onProgress: (phase) => {
       if (phase === 'repertoire') tRep = performance.now();
+      if (phase === 'usage') tPass = performance.now();
       if (phase === 'allocation') tUsage = performance.now();
     },
   });
@@ -240,6 +241,7 @@ try {
   console.log('\nengine, end to end (repertoire + usage + allocation + statement lines + Merkle root):');
   console.log(`  repertoire load      ${((tRep - t) / 1000).toFixed(1)} s (${fmt(r.works.length)} works, ${fmt(o.repertoire.partyIds.length)} parties)`);
   console.log(`  usage pass + alloc   ${usageSeconds.toFixed(1)} s (${fmt(r.usageLines)} lines, ${fmt(r.unmatchedLines)} unmatched; ${fmt((r.usageLines / usageSeconds) * 60)} lines/min incl. allocation)`);
+  console.log(`    of which allocation ${((tUsage - tPass) / 1000).toFixed(1)} s`);
   console.log(`  statements + Merkle  ${((tEnd - tAlloc) / 1000).toFixed(1)} s (${fmt(r.lines.count)} statement lines, ${fmt(r.holders.length)} holders, root ${root.slice(0, 16)}…)`);
   console.log(`  total                ${total.toFixed(1)} s = ${fmt((r.usageLines / total) * 60)} usage lines per minute`);
   console.log(`  peak RSS             ${mb(peak())} (before the run: ${mb(rssBefore)})`);
