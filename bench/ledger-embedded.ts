@@ -60,7 +60,7 @@ export async function incomeRound(port: LedgerPort, label: string, count: number
           pool: { rightType: 'performing', useType: 'ktv', period: '2026Q4' },
           amount: `${(i % 997) + 1}.${String(i % 100).padStart(2, '0')}`,
           currency: 'CNY',
-          source: { kind: 'licensee', reference: `bench ${i}` },
+          source: { kind: 'other', reference: `bench ${i}` },
         });
         latencies.push(performance.now() - t0);
       } catch (e) {

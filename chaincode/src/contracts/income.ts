@@ -142,6 +142,10 @@ export class IncomeContract extends LedgerContract {
   async postIncome(ctx: LedgerContext, argsJson: string): Promise<string> {
     return runCommand(ctx, argsJson, postIncomeArgs, async (a) => {
       await requireOperatorOf(ctx, a.collectiveId);
+      if (a.source.kind === 'licensee') {
+        if (!a.source.partyId) throw new LedgerError('VALIDATION.INVALID_ARGUMENT', 'income from a licensee names the licensee', { field: 'source.partyId' });
+        await requirePartyOf(ctx, a.source.partyId, 'licensee', a.collectiveId, 'source.partyId');
+      }
       const amount = amountOf(a.amount, a.currency, 'amount', { positive: true });
       const entry = await postEntry(ctx, {
         kind: 'income',

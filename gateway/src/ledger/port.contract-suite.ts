@@ -98,6 +98,7 @@ export function ledgerPortContractSuite(name: string, open: () => Promise<PortUn
         await expectLedgerError(submit(music, 'income:postIncome', { incomeId: id('bad2'), collectiveId: MC, pool, amount: '1e3', currency: 'CNY', source: { kind: 'other', reference: 'x' } }), 'VALIDATION.INVALID_ARGUMENT', 'amount');
         await expectLedgerError(submit(music, 'income:postIncome', { incomeId: id('bad3'), collectiveId: MC, pool, amount: '10.00', currency: 'XXX', source: { kind: 'other', reference: 'x' } }), 'VALIDATION.INVALID_ARGUMENT', 'currency');
         await expectLedgerError(port.submit(music, 'income:postIncome', 'not an object'), 'VALIDATION.INVALID_ARGUMENT');
+        await expectLedgerError(submit(music, 'income:postIncome', { incomeId: id('bad4'), collectiveId: MC, pool, amount: '10.00', currency: 'CNY', source: { kind: 'licensee', reference: 'x' } }), 'VALIDATION.INVALID_ARGUMENT', 'source.partyId');
       });
 
       it('rejects an unknown function', async () => {
@@ -360,7 +361,7 @@ export function ledgerPortContractSuite(name: string, open: () => Promise<PortUn
         const before = await balance(`pool:${MC}:performing:${useType}:2026Q1`);
         const results = await Promise.allSettled(
           Array.from({ length: n }, (_, i) =>
-            submit(music, 'income:postIncome', { incomeId: id(`C${i}`), collectiveId: MC, pool: cpool, amount: `${i + 1}.01`, currency: 'CNY', source: { kind: 'licensee', reference: `R${i}` } }),
+            submit(music, 'income:postIncome', { incomeId: id(`C${i}`), collectiveId: MC, pool: cpool, amount: `${i + 1}.01`, currency: 'CNY', source: { kind: 'licensee', partyId: id('L1'), reference: `R${i}` } }),
           ),
         );
         const failed = results.filter((r) => r.status === 'rejected');
