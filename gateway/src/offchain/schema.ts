@@ -114,6 +114,38 @@ create table offchain.complaint_texts (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'private party data (contact, bank account) kept off the ledger; CWR import reports',
+    sql: `
+create table offchain.party_private (
+  party_id text primary key,
+  collective_id text not null,
+  contact jsonb not null,
+  salt text not null,
+  sha256 text not null,
+  created_by text not null,
+  created_at timestamptz not null default now()
+);
+create index party_private_collective on offchain.party_private (collective_id, party_id);
+create table offchain.cwr_imports (
+  id text primary key,
+  collective_id text not null,
+  status text not null check (status in ('running', 'done', 'failed')),
+  progress numeric not null default 0,
+  sha256 text not null,
+  options jsonb not null,
+  report jsonb,
+  error jsonb,
+  created_by text not null,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now()
+);
+create index cwr_imports_collective on offchain.cwr_imports (collective_id, created_at desc);
+create unique index distribution_runs_active_pool on offchain.distribution_runs (collective_id, right_type, use_type, period)
+  where status in ('queued', 'running', 'anchoring');
+`,
+  },
 ];
 
 /** Creates or upgrades the off-chain tables. */
