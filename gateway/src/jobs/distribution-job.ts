@@ -33,6 +33,7 @@ import { buildStatementTree } from '@rtl/distribution/statements/proofs';
 import { statementLine, statementLineJsonAt, suspenseOutputLine } from '@rtl/distribution/statements/line';
 import { COLLECTIVE_MSP } from '../auth/identity';
 import type { LedgerFunction } from '../ledger/port';
+import { submitAndWait } from '../http/routes/operator/common';
 import type { Services } from '../services';
 import { exportRepertoire, periodEnd } from './repertoire-export';
 import { aggregateReports } from './usage-merge';
@@ -149,7 +150,7 @@ export class DistributionJobs {
   }
 
   private async run(runId: string): Promise<void> {
-    const { sql, ledger, projector } = this.services;
+    const { sql } = this.services;
     const [row] = await sql<RunRow[]>`select id, collective_id, status, parameters, summary, usage_report_ids, anchor_tx_ids, created_by from offchain.distribution_runs where id = ${runId}`;
     if (!row || row.status === 'done' || row.status === 'failed') return;
     const c = row.collective_id;
@@ -308,8 +309,7 @@ export class DistributionJobs {
     await this.update(runId, { status: 'anchoring', stage: 'anchoring', progress: 0.75 });
     const txIds: string[] = [];
     const submit = async (fn: LedgerFunction, step: string, args: Record<string, unknown>) => {
-      const res = await ledger.submit(identity, fn, { ...args, commandId: `dist:${runId}:${step}` });
-      await projector.waitFor(res.txId);
+      const res = await submitAndWait(this.services, identity, fn, { ...args, commandId: `dist:${runId}:${step}` });
       txIds.push(res.txId);
       await sql`update offchain.distribution_runs set anchor_tx_ids = ${txIds}, updated_at = now() where id = ${runId}`;
     };

@@ -8,8 +8,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { LedgerError } from '@rtl/chaincode';
 import type { Services } from '../../../services';
 import { decodeCursor, errorResponses, MoneyString, newRouter, pageOf, PageQuery, toPage } from '../../openapi';
-import { commandIdOf, IdempotencyHeaders, submitFor } from '../../writes';
-import { IdString, json, jsonBody, notFound, operator, ownCollective, SECURITY } from './common';
+import { commandIdOf, IdempotencyHeaders } from '../../writes';
+import { IdString, json, jsonBody, notFound, operator, ownCollective, SECURITY, submitOp } from './common';
 
 const ClaimView = z
   .object({
@@ -121,7 +121,7 @@ export function claimsRoutes(services: Services) {
       // Also when the claim already shows accepted: the same Idempotency-Key then returns the first
       // release (and this finishes a decision whose database update was lost); another key is
       // refused by the ledger, which releases a claim once.
-      const res = await submitFor<{ release: { txId: string } }>(c, services, ['operator'], 'distribution:releaseSuspense', {
+      const res = await submitOp<{ release: { txId: string } }>(c, services, 'distribution:releaseSuspense', {
         claimId: id,
         collectiveId: collective,
         pool: { rightType: run.right_type, useType: run.use_type, period: run.period },

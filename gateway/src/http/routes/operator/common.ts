@@ -10,7 +10,7 @@ import { z } from '@hono/zod-openapi';
 import type { AuthEnv } from '../../../auth/env';
 import { ledgerIdentityFor, type AuthUser } from '../../../auth/identity';
 import { assertRole } from '../../../auth/middleware';
-import type { LedgerFunction, SubmitResult } from '../../../ledger/port';
+import type { LedgerFunction, LedgerIdentity, SubmitResult } from '../../../ledger/port';
 import type { Services } from '../../../services';
 import { HttpError } from '../../http-error';
 import { commandIdOf } from '../../writes';
@@ -67,16 +67,45 @@ export function stepCommandId(base: string, step: string | number): string {
 }
 
 /**
- * Submits step `step` of a multi-step write for the signed-in operator and waits for the read
- * model, like `submitFor` but with a derived command id.
+ * Submits `fn` for `identity` and waits until the read model shows it. A repeated command is
+ * answered by a new transaction that changes nothing and so never reaches the read model; its
+ * result names the transaction that did (`txId`), which is the one waited for and returned.
  */
-export async function submitStep<T>(c: Context<AuthEnv>, services: Services, step: string | number, fn: LedgerFunction, args: Record<string, unknown>): Promise<SubmitResult<T>> {
+export async function submitAndWait<T>(services: Services, identity: LedgerIdentity, fn: LedgerFunction, args: Record<string, unknown>): Promise<SubmitResult<T>> {
+  const res = await services.ledger.submit<T & { txId?: string }>(identity, fn, args);
+  const txId = typeof res.result?.txId === 'string' ? res.result.txId : res.txId;
+  await services.projector.waitFor(txId);
+  if (txId === res.txId) return res;
+  const [row] = await services.sql<{ b: string }[]>`select block_number::text as b from rm.transactions where tx_id = ${txId}`;
+  return { ...res, txId, blockNumber: row ? BigInt(row.b) : res.blockNumber };
+}
+
+/**
+ * Submits a write of the signed-in operator with the request's command id — or, for step `step`
+ * of a multi-step write, a command id derived from it — and waits for the read model.
+ */
+export async function submitOp<T>(c: Context<AuthEnv>, services: Services, fn: LedgerFunction, args: Record<string, unknown>, step?: string | number): Promise<SubmitResult<T>> {
   const user = operator(c);
-  const commandId = stepCommandId(commandIdOf(c), step);
-  const result = await services.ledger.submit<T>(ledgerIdentityFor(user), fn, { ...args, commandId });
+  const base = commandIdOf(c);
+  const commandId = step === undefined ? base : stepCommandId(base, step);
+  const result = await submitAndWait<T>(services, ledgerIdentityFor(user), fn, { ...args, commandId });
   c.set('txId', result.txId);
-  await services.projector.waitFor(result.txId);
   return result;
+}
+
+/**
+ * True when the ledger already holds step `step` of the request's command: the request is a retry,
+ * whose checks were passed the first time (the works it registered would now count as duplicates).
+ */
+export async function stepCommitted(c: Context<AuthEnv>, services: Services, step: string | number): Promise<boolean> {
+  const user = operator(c);
+  try {
+    await services.ledger.evaluate(ledgerIdentityFor(user), 'queries:getRecord', { type: 'cmd', id: [stepCommandId(commandIdOf(c), step)] });
+    return true;
+  } catch (e) {
+    if ((e as { code?: unknown }).code === 'NOT_FOUND') return false;
+    throw e;
+  }
 }
 
 /** A JSON response declaration for `createRoute`. */

@@ -7,8 +7,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { EntryRecord } from '@rtl/chaincode';
 import type { Services } from '../../../services';
 import { decodeCursor, errorResponses, MoneyString, newRouter, pageOf, PageQuery, toPage } from '../../openapi';
-import { IdempotencyHeaders, submitFor, WriteReceipt } from '../../writes';
-import { Currency, json, jsonBody, notFound, ownCollective, ReasonCode, SECURITY } from './common';
+import { IdempotencyHeaders, WriteReceipt } from '../../writes';
+import { Currency, json, jsonBody, notFound, ownCollective, ReasonCode, SECURITY, submitOp } from './common';
 
 const EntryId = z.string().regex(/^[0-9a-f]{64}$/, 'expected an entry id (64 hex digits)');
 const Account = z.string().regex(/^(bank|licensee|billed|pool|suspense|cmo|dist|member):[A-Za-z0-9._:-]{1,200}$/, 'not a ledger account name');
@@ -116,14 +116,14 @@ export function correctionsRoutes(services: Services) {
       const collective = ownCollective(c);
       const { id } = c.req.valid('param');
       if (!(await ownEntry(id, collective))) throw notFound('entry', id);
-      const res = await submitFor<{ entryId: string; reversalOf: string }>(c, services, ['operator'], 'corrections:reverseEntry', { entryId: id, ...c.req.valid('json') });
+      const res = await submitOp<{ entryId: string; reversalOf: string }>(c, services, 'corrections:reverseEntry', { entryId: id, ...c.req.valid('json') });
       return c.json({ ...res.result, receipt: receipt(res) }, 201);
     })
     .openapi(adjustRoute, async (c) => {
       const collective = ownCollective(c);
       const body = c.req.valid('json');
       if (!(await ownEntry(body.entryId, collective))) throw notFound('entry', body.entryId, 'entryId');
-      const res = await submitFor<{ entryId: string; adjustmentOf: string }>(c, services, ['operator'], 'corrections:postAdjustment', body);
+      const res = await submitOp<{ entryId: string; adjustmentOf: string }>(c, services, 'corrections:postAdjustment', body);
       return c.json({ ...res.result, receipt: receipt(res) }, 201);
     });
 }

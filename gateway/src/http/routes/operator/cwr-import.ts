@@ -13,7 +13,7 @@ import { parseCwr, type CwrWork } from '@rtl/distribution/parsers/cwr';
 import type { RejectedLine } from '@rtl/distribution/parsers/common';
 import type { LedgerFunction } from '../../../ledger/port';
 import type { Services } from '../../../services';
-import { stepCommandId } from './common';
+import { stepCommandId, submitAndWait } from './common';
 import { registerWorkBatches } from './repertoire';
 import { WorkInput, type WorkInputT } from './repertoire-schemas';
 import { checkWorks } from './works-check';
@@ -83,11 +83,7 @@ export async function readCwr(bytes: Buffer): Promise<{ works: CwrWork[]; reject
 /** Submits one step of an import for `user`, with a command id derived from the import's, and waits for the read model. */
 function stepSubmitter(services: Services, user: AuthUser, baseCommandId: string) {
   const identity = ledgerIdentityFor(user);
-  return async (step: string, fn: LedgerFunction, args: Record<string, unknown>) => {
-    const res = await services.ledger.submit(identity, fn, { ...args, commandId: stepCommandId(baseCommandId, step) });
-    await services.projector.waitFor(res.txId);
-    return res;
-  };
+  return (step: string, fn: LedgerFunction, args: Record<string, unknown>) => submitAndWait(services, identity, fn, { ...args, commandId: stepCommandId(baseCommandId, step) });
 }
 
 /** An import's plan: the report so far and the works to register, fixed before the first work is written. */

@@ -7,8 +7,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { InvoiceRecord } from '@rtl/chaincode';
 import type { Services } from '../../../services';
 import { decodeCursor, errorResponses, MoneyString, newRouter, pageOf, PageQuery, toPage } from '../../openapi';
-import { IdempotencyHeaders, submitFor, WriteReceipt } from '../../writes';
-import { Currency, DateString, IdString, json, jsonBody, notFound, OptionalCollective, ownCollective, Pool, SECURITY } from './common';
+import { IdempotencyHeaders, WriteReceipt } from '../../writes';
+import { Currency, DateString, IdString, json, jsonBody, notFound, OptionalCollective, ownCollective, Pool, SECURITY, submitOp } from './common';
 
 const InvoiceView = z
   .object({
@@ -202,7 +202,7 @@ export function incomeRoutes(services: Services) {
       const body = c.req.valid('json');
       const [licensee] = await sql`select 1 from rm.parties where id = ${body.licenseeId} and collective_id = ${collectiveId} and kind = 'licensee'`;
       if (!licensee) throw notFound('licensee', body.licenseeId, 'licenseeId');
-      const res = await submitFor<{ invoice: InvoiceRecord }>(c, services, ['operator'], 'income:issueInvoice', body);
+      const res = await submitOp<{ invoice: InvoiceRecord }>(c, services, 'income:issueInvoice', body);
       return c.json({ invoice: invoiceView((await invoiceRow(res.result.invoice.id, collectiveId))!), receipt: receipt(res) }, 201);
     })
     .openapi(listPayments, async (c) => {
@@ -220,7 +220,7 @@ export function incomeRoutes(services: Services) {
       const collectiveId = ownCollective(c);
       const body = c.req.valid('json');
       if (!(await invoiceRow(body.invoiceId, collectiveId))) throw notFound('invoice', body.invoiceId, 'invoiceId');
-      const res = await submitFor<{ payment: { id: string } }>(c, services, ['operator'], 'income:recordPayment', body);
+      const res = await submitOp<{ payment: { id: string } }>(c, services, 'income:recordPayment', body);
       const [payment] = await sql<PaymentRow[]>`select id, invoice_id, licensee_id, amount::text, currency, data, tx_id, at from rm.payments where id = ${res.result.payment.id}`;
       return c.json({ payment: paymentView(payment!), invoice: invoiceView((await invoiceRow(body.invoiceId, collectiveId))!), receipt: receipt(res) }, 201);
     })
@@ -241,7 +241,7 @@ export function incomeRoutes(services: Services) {
         const [p] = await sql`select 1 from rm.parties where id = ${body.source.partyId} and collective_id = ${collectiveId}`;
         if (!p) throw notFound('party', body.source.partyId, 'source.partyId');
       }
-      const res = await submitFor<{ income: { id: string } }>(c, services, ['operator'], 'income:postIncome', { ...body, collectiveId });
+      const res = await submitOp<{ income: { id: string } }>(c, services, 'income:postIncome', { ...body, collectiveId });
       const [row] = await sql<IncomeRow[]>`select id, right_type, use_type, period, amount::text, currency, data, tx_id, at from rm.income where id = ${res.result.income.id}`;
       return c.json({ income: incomeView(row!), receipt: receipt(res) }, 201);
     });

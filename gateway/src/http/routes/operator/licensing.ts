@@ -7,8 +7,8 @@ import { licenceStatus, type LicenceRecord, type TariffRecord } from '@rtl/chain
 import { tariffFormulaSchema } from '@rtl/distribution/tariff';
 import type { Services } from '../../../services';
 import { decodeCursor, errorResponses, MoneyString, newRouter, pageOf, PageQuery, toPage } from '../../openapi';
-import { IdempotencyHeaders, submitFor, WriteReceipt } from '../../writes';
-import { Currency, DateString, IdString, json, jsonBody, notFound, OptionalCollective, ownCollective, ReasonCode, RightType, SECURITY } from './common';
+import { IdempotencyHeaders, WriteReceipt } from '../../writes';
+import { Currency, DateString, IdString, json, jsonBody, notFound, OptionalCollective, ownCollective, ReasonCode, RightType, SECURITY, submitOp } from './common';
 
 const TariffBody = OptionalCollective.extend({
   tariffId: IdString,
@@ -16,7 +16,7 @@ const TariffBody = OptionalCollective.extend({
   useType: z.string().regex(/^[a-z][a-z0-9_]{1,31}$/, 'expected a lower-case use type'),
   rightTypes: z.array(RightType).min(1).max(2),
   reasoning: z.string().trim().min(1).max(5000),
-  formula: tariffFormulaSchema.openapi({ type: 'object', description: 'flat, per_use_capped or revenue_share (see the distribution package)' }),
+  formula: tariffFormulaSchema,
   effectiveFrom: DateString,
   effectiveTo: DateString.optional(),
   supersedes: IdString.optional(),
@@ -156,7 +156,7 @@ export function licensingRoutes(services: Services) {
     .openapi(publishRoute, async (c) => {
       const { collectiveId: named, ...body } = c.req.valid('json');
       const collectiveId = ownCollective(c, named);
-      const res = await submitFor<{ tariff: TariffRecord }>(c, services, ['operator'], 'licensing:publishTariff', { ...body, collectiveId });
+      const res = await submitOp<{ tariff: TariffRecord }>(c, services, 'licensing:publishTariff', { ...body, collectiveId });
       const [row] = await tariffRow(res.result.tariff.id);
       return c.json({ tariff: tariffView(row!), receipt: receipt(res) }, 201);
     })
@@ -181,7 +181,7 @@ export function licensingRoutes(services: Services) {
       if (!tariff) throw notFound('tariff', body.tariffId, 'tariffId');
       const [licensee] = await sql`select 1 from rm.parties where id = ${body.licenseeId} and collective_id = ${collectiveId} and kind = 'licensee'`;
       if (!licensee) throw notFound('licensee', body.licenseeId, 'licenseeId');
-      const res = await submitFor<{ licence: LicenceRecord }>(c, services, ['operator'], 'licensing:issueLicence', body);
+      const res = await submitOp<{ licence: LicenceRecord }>(c, services, 'licensing:issueLicence', body);
       const [row] = await licenceRow(res.result.licence.id, collectiveId);
       return c.json({ licence: licenceView(row!), receipt: receipt(res) }, 201);
     })
@@ -189,7 +189,7 @@ export function licensingRoutes(services: Services) {
       const collectiveId = ownCollective(c);
       const { id } = c.req.valid('param');
       if ((await licenceRow(id, collectiveId)).length === 0) throw notFound('licence', id);
-      const res = await submitFor<{ licence: LicenceRecord }>(c, services, ['operator'], 'licensing:revokeLicence', { licenceId: id, ...c.req.valid('json') });
+      const res = await submitOp<{ licence: LicenceRecord }>(c, services, 'licensing:revokeLicence', { licenceId: id, ...c.req.valid('json') });
       const [row] = await licenceRow(id, collectiveId);
       return c.json({ licence: licenceView(row!), receipt: receipt(res) }, 200);
     });

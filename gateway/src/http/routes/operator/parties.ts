@@ -11,8 +11,8 @@ import type { PartyRecord } from '@rtl/chaincode';
 import type { Services } from '../../../services';
 import { HttpError } from '../../http-error';
 import { decodeCursor, errorResponses, newRouter, pageOf, PageQuery, toPage } from '../../openapi';
-import { IdempotencyHeaders, submitFor, WriteReceipt } from '../../writes';
-import { IdString, json, jsonBody, likePattern, operator, OptionalCollective, ownCollective, SECURITY } from './common';
+import { IdempotencyHeaders, WriteReceipt } from '../../writes';
+import { IdString, json, jsonBody, likePattern, operator, OptionalCollective, ownCollective, SECURITY, submitOp } from './common';
 
 const Contact = z
   .object({
@@ -138,7 +138,7 @@ export function partiesRoutes(services: Services) {
       const collectiveId = ownCollective(c, named);
       const args = { ...body, collectiveId };
       if (!contact) {
-        const res = await submitFor<{ party: PartyRecord }>(c, services, ['operator'], 'parties:registerParty', args);
+        const res = await submitOp<{ party: PartyRecord }>(c, services, 'parties:registerParty', args);
         const [row] = await selectParty(res.result.party.id);
         return c.json({ party: view(row!), receipt: { txId: res.txId, blockNumber: res.blockNumber.toString() } }, 201);
       }
@@ -154,7 +154,7 @@ export function partiesRoutes(services: Services) {
         const sha256 = personalDataHash(body.partyId, salt, contact);
         await tx`insert into offchain.party_private ${tx({ party_id: body.partyId, collective_id: collectiveId, contact: tx.json(contact), salt, sha256, created_by: user.username })}
           on conflict (party_id) do update set contact = excluded.contact, salt = excluded.salt, sha256 = excluded.sha256`;
-        return submitFor<{ party: PartyRecord }>(c, services, ['operator'], 'parties:registerParty', { ...args, personalDataHash: sha256 });
+        return submitOp<{ party: PartyRecord }>(c, services, 'parties:registerParty', { ...args, personalDataHash: sha256 });
       });
       const [row] = await selectParty(res.result.party.id);
       return c.json({ party: view(row!), receipt: { txId: res.txId, blockNumber: res.blockNumber.toString() } }, 201);

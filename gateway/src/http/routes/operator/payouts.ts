@@ -7,8 +7,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { PayoutRecord } from '@rtl/chaincode';
 import type { Services } from '../../../services';
 import { decodeCursor, errorResponses, MoneyString, newRouter, pageOf, PageQuery, toPage } from '../../openapi';
-import { IdempotencyHeaders, submitFor, WriteReceipt } from '../../writes';
-import { Currency, IdString, json, jsonBody, notFound, ownCollective, ReasonCode, SECURITY } from './common';
+import { IdempotencyHeaders, WriteReceipt } from '../../writes';
+import { Currency, IdString, json, jsonBody, notFound, ownCollective, ReasonCode, SECURITY, submitOp } from './common';
 
 const PayoutView = z
   .object({
@@ -108,14 +108,14 @@ export function payoutsRoutes(services: Services) {
       const body = c.req.valid('json');
       const [member] = await sql`select 1 from rm.parties where id = ${body.memberId} and collective_id = ${collective} and kind = 'member'`;
       if (!member) throw notFound('member', body.memberId, 'memberId');
-      const res = await submitFor<{ payout: PayoutRecord }>(c, services, ['operator'], 'payouts:requestPayout', body);
+      const res = await submitOp<{ payout: PayoutRecord }>(c, services, 'payouts:requestPayout', body);
       return c.json({ payout: view((await payoutRow(res.result.payout.id, collective))!), receipt: receipt(res) }, 201);
     })
     .openapi(completeRoute, async (c) => {
       const collective = ownCollective(c);
       const { id } = c.req.valid('param');
       if (!(await payoutRow(id, collective))) throw notFound('payout', id);
-      const res = await submitFor<{ payout: PayoutRecord }>(c, services, ['operator'], 'payouts:completePayout', { payoutId: id, ...c.req.valid('json') });
+      const res = await submitOp<{ payout: PayoutRecord }>(c, services, 'payouts:completePayout', { payoutId: id, ...c.req.valid('json') });
       return c.json({ payout: view((await payoutRow(id, collective))!), receipt: receipt(res) }, 200);
     });
 }

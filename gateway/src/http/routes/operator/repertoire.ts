@@ -9,8 +9,8 @@ import { LedgerError, type ShareVersion, type WorkRecord } from '@rtl/chaincode'
 import { normaliseTitle } from '@rtl/distribution/matching/normalise';
 import type { Services } from '../../../services';
 import { decodeCursor, errorResponses, newRouter, pageOf, PageQuery, toPage } from '../../openapi';
-import { IdempotencyHeaders, submitFor, WriteReceipt } from '../../writes';
-import { DateString, IdString, json, jsonBody, likePattern, notFound, OptionalCollective, ownCollective, RightType, SECURITY, submitStep } from './common';
+import { IdempotencyHeaders, WriteReceipt } from '../../writes';
+import { DateString, IdString, json, jsonBody, likePattern, notFound, OptionalCollective, ownCollective, RightType, SECURITY, stepCommitted, submitOp } from './common';
 import { MAX_WORKS_PER_REQUEST, RecordingInput, ShareSet, WorkInput, WORKS_PER_TX, type WorkInputT } from './repertoire-schemas';
 import { checkShareSet, checkWorks } from './works-check';
 
@@ -130,10 +130,12 @@ export function repertoireRoutes(services: Services) {
     .openapi(registerRoute, async (c) => {
       const body = c.req.valid('json');
       const collectiveId = ownCollective(c, body.collectiveId);
-      const [issue] = await checkWorks(sql, collectiveId, body.works);
-      if (issue) throw new LedgerError(issue.code, issue.message, { field: issue.field });
+      if (!(await stepCommitted(c, services, 0))) {
+        const [issue] = await checkWorks(sql, collectiveId, body.works);
+        if (issue) throw new LedgerError(issue.code, issue.message, { field: issue.field });
+      }
       const batches = await registerWorkBatches(
-        (n, works) => submitStep<{ workIds: string[] }>(c, services, n, 'repertoire:registerWorks', { collectiveId, works }),
+        (n, works) => submitOp<{ workIds: string[] }>(c, services, 'repertoire:registerWorks', { collectiveId, works }, n),
         body.works,
       );
       return c.json({ workIds: body.works.map((w) => w.workId), batches }, 201);
@@ -146,7 +148,7 @@ export function repertoireRoutes(services: Services) {
       if (!work) throw notFound('work', id);
       const [issue] = await checkShareSet(sql, collectiveId, body.shares, 'shares');
       if (issue) throw new LedgerError(issue.code, issue.message, { field: issue.field });
-      const res = await submitFor<{ shares: ShareVersion }>(c, services, ['operator'], 'repertoire:setShares', { workId: id, ...body });
+      const res = await submitOp<{ shares: ShareVersion }>(c, services, 'repertoire:setShares', { workId: id, ...body });
       return c.json({ shares: res.result.shares as unknown as Record<string, unknown>, receipt: { txId: res.txId, blockNumber: res.blockNumber.toString() } }, 201);
     })
     .openapi(recordingsRoute, async (c) => {
@@ -157,7 +159,7 @@ export function repertoireRoutes(services: Services) {
       body.recordings.forEach((r, i) => {
         if (!own.has(r.workId)) throw new LedgerError('NOT_FOUND', `no work ${r.workId} in your collective`, { field: `recordings.${i}.workId` });
       });
-      const res = await submitFor<{ isrcs: string[] }>(c, services, ['operator'], 'repertoire:registerRecordings', { collectiveId, recordings: body.recordings });
+      const res = await submitOp<{ isrcs: string[] }>(c, services, 'repertoire:registerRecordings', { collectiveId, recordings: body.recordings });
       return c.json({ isrcs: res.result.isrcs, receipt: { txId: res.txId, blockNumber: res.blockNumber.toString() } }, 201);
     });
 }
