@@ -10,7 +10,12 @@ import type { ComplaintRecord } from '@rtl/chaincode/contracts/supervision';
 import type { Services } from '../../../services';
 import { HttpError } from '../../http-error';
 import { decodeCursor, errorResponses, newRouter, pageOf, PageQuery, toPage } from '../../openapi';
-import { IdempotencyHeaders, submitFor, WriteReceipt } from '../../writes';
+import type { Context } from 'hono';
+import type { AuthEnv } from '../../../auth/env';
+import { ledgerIdentityFor } from '../../../auth/identity';
+import { assertRole } from '../../../auth/middleware';
+import type { LedgerFunction } from '../../../ledger/port';
+import { commandIdOf, IdempotencyHeaders, WriteReceipt } from '../../writes';
 import { AsOfQuery } from './periods';
 import { json, SECURITY, TAG, TxReceipt, txReceipt } from './schemas';
 
@@ -136,6 +141,23 @@ export function complaintView(r: Row, now: number): z.infer<typeof Complaint> {
   };
 }
 
+/**
+ * `submitFor` for the regulator, for a repeated request too. A repeated command is answered by a
+ * new transaction that changes nothing and carries no event, so the read model never sees it and
+ * waiting for it would time out; the command's result names the transaction that did the work
+ * (`txId`), which is the one waited for and returned.
+ */
+async function submitAsRegulator(c: Context<AuthEnv>, services: Services, fn: LedgerFunction, args: Record<string, unknown>): Promise<{ txId: string; blockNumber: string }> {
+  const user = assertRole(c.var.user, 'regulator');
+  const commandId = commandIdOf(c);
+  const res = await services.ledger.submit<{ txId?: unknown }>(ledgerIdentityFor(user), fn, { ...args, commandId });
+  const txId = typeof res.result?.txId === 'string' ? res.result.txId : res.txId;
+  c.set('txId', txId);
+  await services.projector.waitFor(txId);
+  const [row] = await services.sql<Array<{ b: string }>>`select block_number::text as b from rm.transactions where tx_id = ${txId}`;
+  return { txId, blockNumber: row?.b ?? res.blockNumber.toString() };
+}
+
 /** The complaint routes. */
 export function complaintsRouter(services: Services) {
   const { sql } = services;
@@ -180,8 +202,8 @@ export function complaintsRouter(services: Services) {
       c.set('auditTarget', `complaint:${id}`);
       c.set('auditDetails', { status: body.status, ...(body.outcome && { outcome: body.outcome }) });
       // The ledger is the judge of existence and state (NOT_FOUND, closed → LEDGER.INVALID_STATE).
-      const result = await submitFor(c, services, ['regulator'], 'supervision:recordFinding', { complaintId: id, ...body });
+      const result = await submitAsRegulator(c, services, 'supervision:recordFinding', { complaintId: id, ...body });
       const row = await load(id);
-      return c.json({ txId: result.txId, blockNumber: result.blockNumber.toString(), complaint: complaintView(row, Date.now()) }, 200);
+      return c.json({ ...result, complaint: complaintView(row, Date.now()) }, 200);
     });
 }
