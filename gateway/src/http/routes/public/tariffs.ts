@@ -137,6 +137,14 @@ export function tariffRoutes(services: Services) {
       },
     }),
   );
+  // Hono's validator answers a body that is not declared JSON with its own 415, which the app
+  // would render as a 500; say what is wrong instead.
+  router.use('/tariffs/:id/quote', async (c, next) => {
+    if (c.req.method === 'POST' && !/^application\/([a-z0-9.+-]*\+)?json\b/i.test(c.req.header('content-type') ?? '')) {
+      throw new HttpError('VALIDATION.INVALID_ARGUMENT', 'body: send the usage as JSON (Content-Type: application/json)', { field: 'body' });
+    }
+    return next();
+  });
   const readTariff = async (id: string): Promise<TariffRow> => {
     const [row] = await sql<TariffRow[]>`select id, data, tx_id from rm.tariffs where id = ${id}`;
     if (!row) throw new HttpError('NOT_FOUND', `no published tariff ${id}`, { field: 'id' });
