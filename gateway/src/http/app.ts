@@ -13,6 +13,7 @@ import type { Services } from '../services';
 import { healthRouter, type StartupState } from './health-router';
 import { renderHttpError } from './http-error';
 import { newRouter } from './openapi';
+import { operatorRouter } from './routes/operator';
 import { publicRouter } from './routes/public';
 
 /** HTTP status for each ledger error code. */
@@ -56,6 +57,7 @@ export function createApp(services: Services, startup: StartupState) {
   app.route('/auth', authRouter({ auth: services.auth, clientIp: ip }));
   app.use('*', authenticate(services.auth));
   const routed = app.route('/', healthRouter(services.ledger, startup));
+  app.route('/api/operator', operatorRouter(services));
   app.route('/api/public', publicRouter(services));
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
