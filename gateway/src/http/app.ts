@@ -14,6 +14,7 @@ import { healthRouter, type StartupState } from './health-router';
 import { renderHttpError } from './http-error';
 import { newRouter } from './openapi';
 import { operatorRouter } from './routes/operator';
+import { regulatorRouter } from './routes/regulator';
 import { publicRouter } from './routes/public';
 
 /** HTTP status for each ledger error code. */
@@ -59,6 +60,7 @@ export function createApp(services: Services, startup: StartupState) {
   const routed = app.route('/', healthRouter(services.ledger, startup));
   app.route('/api/operator', operatorRouter(services));
   app.route('/api/public', publicRouter(services));
+  app.route('/api/regulator', regulatorRouter(services));
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {
