@@ -10,7 +10,7 @@
  */
 import { basename } from 'node:path';
 import type { MatchMethod, MatchResult, UnmatchedReason } from '../matching/index';
-import { emptySummary, IssueCollector, type ParseOptions, type ParseSummary } from '../parsers/common';
+import { emptySummary, IssueCollector, type ParseIssue, type ParseOptions, type ParseSummary } from '../parsers/common';
 import { parseUsageCsv } from '../parsers/csv';
 import { parseDsr, type DsrSummary, type DsrUsageLine } from '../parsers/dsr';
 import type { UsageLine } from '../parsers/usage';
@@ -112,7 +112,9 @@ export async function aggregateUsage(path: string, rep: EngineRepertoire, rp: Re
   const engineSummary = emptySummary();
   const issues = new IssueCollector(engineSummary, opts);
   const parseOpts: ParseOptions = { onError: opts.onError ?? 'fail', ...(opts.rejects ? { rejects: opts.rejects } : {}), ...(opts.maxIssues ? { maxIssues: opts.maxIssues } : {}) };
-  const stream = format === 'dsr' ? parseDsr(input, { ...parseOpts, fileName: file }) : parseUsageCsv(input, parseOpts);
+  // Without an onMatch observer (which may keep the lines it sees), the DSR parser writes every usage
+  // line into one reused record: no object per line.
+  const stream = format === 'dsr' ? parseDsr(input, { ...parseOpts, fileName: file, ...(opts.onMatch ? {} : { sink: (u) => take(u) }) }) : parseUsageCsv(input, parseOpts);
 
   const sources: UsageSource[] = [];
   const sourceWeight: number[] = [];
@@ -155,93 +157,107 @@ export async function aggregateUsage(path: string, rep: EngineRepertoire, rp: Re
   let pTerr: string | undefined = '\u0000', pUse: string | undefined = '\u0000';
   let pSource = -1;
 
-  const reject = (u: UsageLine, field: string, code: string, message: string) =>
-    issues.error({ line: u.line, field, code, message }, JSON.stringify({ usageId: u.usageId, amount: u.amount }));
+  // In scratch mode the parser calls `take` while it reads a chunk; the engine's own rejections are
+  // held until the chunk is done, so they reach the rejects sink after the parser's, as with batches.
+  const scratch = format === 'dsr' && !opts.onMatch;
+  const held: [ParseIssue, string][] = [];
+  const reject = (u: UsageLine, field: string, code: string, message: string) => {
+    const issue: ParseIssue = { line: u.line, field, code, message };
+    const raw = JSON.stringify({ usageId: u.usageId, amount: u.amount });
+    if (scratch) held.push([issue, raw]);
+    else issues.error(issue, raw);
+  };
+
+  const take = (u: UsageLine & Partial<DsrUsageLine>): void => {
+    const terr = u.territory, use = u.useType ?? u.commercialModel;
+    if (terr !== pTerr || use !== pUse || pSource < 0) {
+      pSource = sourceOf(terr, use);
+      pTerr = terr;
+      pUse = use;
+    }
+    const src = pSource;
+
+    let points = 0;
+    let bigPoints = 0n;
+    if (perLine) {
+      const a = u.amount;
+      if (a === undefined) {
+        reject(u, 'amount', 'ENGINE.MISSING_AMOUNT', 'the per_line_amounts method needs an amount on every usage line');
+        return;
+      }
+      if (u.currency !== undefined && u.currency !== rp.currency) {
+        reject(u, 'currency', 'ENGINE.CURRENCY_MISMATCH', `usage in ${u.currency}, distribution in ${rp.currency}`);
+        return;
+      }
+      if (a.charCodeAt(0) === 45) {
+        reject(u, 'amount', 'ENGINE.NEGATIVE_AMOUNT', `amount ${a} is negative`);
+        return;
+      }
+      const units = decimalToUnits(a, AMOUNT_DECIMALS);
+      if (units === undefined) {
+        reject(u, 'amount', 'ENGINE.AMOUNT_PRECISION', `amount ${a} has more than ${AMOUNT_DECIMALS} decimals`);
+        return;
+      }
+      bigPoints = units;
+      agg.amountUnits += units;
+    } else {
+      const w = sourceWeight[src]!;
+      points = u.plays * w;
+      if (points > MAX_SAFE) {
+        bigPoints = BigInt(u.plays) * BigInt(w);
+        points = 0;
+      }
+    }
+
+    let m: MatchResult;
+    if (pResult !== undefined && u.workId === pWorkId && u.iswc === pIswc && u.isrc === pIsrc && u.title === pTitle && u.creators === pCreators) {
+      m = pResult;
+    } else {
+      m = rep.index.match(u);
+      pResult = m;
+      pWorkId = u.workId;
+      pIswc = u.iswc;
+      pIsrc = u.isrc;
+      pTitle = u.title;
+      pCreators = u.creators;
+      pWork = m.matched ? rep.workIndex(m.workId)! : -1;
+    }
+    agg.lines++;
+    opts.onMatch?.(u, m, src);
+
+    if (m.matched) {
+      let row = byWork[pWork];
+      if (row === undefined) byWork[pWork] = row = [];
+      let b = row[src];
+      if (b === undefined) {
+        b = { work: pWork, source: src, lines: 0, plays: 0, acc: 0, big: 0n, methods: [0, 0, 0, 0] };
+        row[src] = b;
+        buckets.push(b);
+      }
+      b.lines++;
+      b.plays += u.plays;
+      b.methods[METHOD_SLOT[m.method]]! += u.plays;
+      if (b.plays > MAX_SAFE) throw new RangeError(`plays of work ${rep.works[pWork]!.workId} exceed ${MAX_SAFE}`);
+      add(b, points, bigPoints);
+    } else {
+      const key = `${m.reason}\u0001${src}`;
+      let b = unmatched.get(key);
+      if (b === undefined) {
+        b = { reason: m.reason, source: src, lines: 0, plays: 0, acc: 0, big: 0n };
+        unmatched.set(key, b);
+      }
+      b.lines++;
+      b.plays += u.plays;
+      if (b.plays > MAX_SAFE) throw new RangeError(`unmatched plays exceed ${MAX_SAFE}`);
+      add(b, points, bigPoints);
+    }
+  };
 
   for await (const batch of stream.batches()) {
-    for (const u of batch as (UsageLine & Partial<DsrUsageLine>)[]) {
-      const terr = u.territory, use = u.useType ?? u.commercialModel;
-      if (terr !== pTerr || use !== pUse || pSource < 0) {
-        pSource = sourceOf(terr, use);
-        pTerr = terr;
-        pUse = use;
-      }
-      const src = pSource;
-
-      let points = 0;
-      let bigPoints = 0n;
-      if (perLine) {
-        const a = u.amount;
-        if (a === undefined) {
-          reject(u, 'amount', 'ENGINE.MISSING_AMOUNT', 'the per_line_amounts method needs an amount on every usage line');
-          continue;
-        }
-        if (u.currency !== undefined && u.currency !== rp.currency) {
-          reject(u, 'currency', 'ENGINE.CURRENCY_MISMATCH', `usage in ${u.currency}, distribution in ${rp.currency}`);
-          continue;
-        }
-        if (a.charCodeAt(0) === 45) {
-          reject(u, 'amount', 'ENGINE.NEGATIVE_AMOUNT', `amount ${a} is negative`);
-          continue;
-        }
-        const units = decimalToUnits(a, AMOUNT_DECIMALS);
-        if (units === undefined) {
-          reject(u, 'amount', 'ENGINE.AMOUNT_PRECISION', `amount ${a} has more than ${AMOUNT_DECIMALS} decimals`);
-          continue;
-        }
-        bigPoints = units;
-        agg.amountUnits += units;
-      } else {
-        const w = sourceWeight[src]!;
-        points = u.plays * w;
-        if (points > MAX_SAFE) {
-          bigPoints = BigInt(u.plays) * BigInt(w);
-          points = 0;
-        }
-      }
-
-      let m: MatchResult;
-      if (pResult !== undefined && u.workId === pWorkId && u.iswc === pIswc && u.isrc === pIsrc && u.title === pTitle && u.creators === pCreators) {
-        m = pResult;
-      } else {
-        m = rep.index.match(u);
-        pResult = m;
-        pWorkId = u.workId;
-        pIswc = u.iswc;
-        pIsrc = u.isrc;
-        pTitle = u.title;
-        pCreators = u.creators;
-        pWork = m.matched ? rep.workIndex(m.workId)! : -1;
-      }
-      agg.lines++;
-      opts.onMatch?.(u, m, src);
-
-      if (m.matched) {
-        let row = byWork[pWork];
-        if (row === undefined) byWork[pWork] = row = [];
-        let b = row[src];
-        if (b === undefined) {
-          b = { work: pWork, source: src, lines: 0, plays: 0, acc: 0, big: 0n, methods: [0, 0, 0, 0] };
-          row[src] = b;
-          buckets.push(b);
-        }
-        b.lines++;
-        b.plays += u.plays;
-        b.methods[METHOD_SLOT[m.method]]! += u.plays;
-        if (b.plays > MAX_SAFE) throw new RangeError(`plays of work ${rep.works[pWork]!.workId} exceed ${MAX_SAFE}`);
-        add(b, points, bigPoints);
-      } else {
-        const key = `${m.reason}\u0001${src}`;
-        let b = unmatched.get(key);
-        if (b === undefined) {
-          b = { reason: m.reason, source: src, lines: 0, plays: 0, acc: 0, big: 0n };
-          unmatched.set(key, b);
-        }
-        b.lines++;
-        b.plays += u.plays;
-        if (b.plays > MAX_SAFE) throw new RangeError(`unmatched plays exceed ${MAX_SAFE}`);
-        add(b, points, bigPoints);
-      }
+    for (const u of batch as (UsageLine & Partial<DsrUsageLine>)[]) take(u);
+    if (held.length) {
+      for (const [issue, raw] of held) issues.error(issue, raw);
+      held.length = 0;
     }
     opts.onProgress?.(agg.lines);
   }

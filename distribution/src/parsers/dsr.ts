@@ -80,6 +80,45 @@ export interface DsrSummary extends ParseSummary {
 export interface DsrOptions extends ParseOptions {
   /** File name, to check HEAD's file number against `_XofY_` in the name. Defaults to the path's base name. */
   fileName?: string;
+  /**
+   * Scratch mode: every usage line is handed to `sink` as one reused record (overwritten by the next
+   * line, so the sink must copy what it keeps) instead of being collected into batches; the batches
+   * are then empty arrays, one per input chunk (for progress). No object is allocated per line.
+   */
+  sink?: (u: DsrUsageLine) => void;
+}
+
+/**
+ * The one record a scratch-mode parse reuses for every usage line. Absent fields are `undefined`
+ * (never missing keys), and the usage id is built only when somebody reads it.
+ */
+class ScratchUsageLine implements DsrUsageLine {
+  line = 0;
+  recordType = '';
+  blockId = '';
+  txId = '';
+  workId?: string = undefined;
+  iswc?: string = undefined;
+  isrc?: string = undefined;
+  proprietaryIds: string[] = [];
+  title?: string = undefined;
+  creators: string[] = [];
+  plays = 0;
+  amount?: string = undefined;
+  summaryRecordId?: string = undefined;
+  salesTransactionId?: string = undefined;
+  resourceReference?: string = undefined;
+  dspResourceId?: string = undefined;
+  displayArtist?: string = undefined;
+  releaseTitle?: string = undefined;
+  useType?: string = undefined;
+  commercialModel?: string = undefined;
+  territory?: string = undefined;
+  currency?: string = undefined;
+  price?: string = undefined;
+  get usageId(): string {
+    return this.txId ? `${this.blockId}:${this.txId}` : `${this.blockId}:L${this.line}`;
+  }
 }
 
 // Built-in layouts (DSRF 1.x) for files without `#` header rows. Keyed by record type without version.
@@ -132,6 +171,24 @@ export function unescapeCell(cell: string): string {
 
 interface Layout {
   cols: Map<string, number>;
+  /** Column positions a usage record reads, resolved once per layout (-1: absent). */
+  su?: UsageColumns;
+}
+
+interface UsageColumns {
+  count: number[];
+  sid: number;
+  revenue: number;
+  price: number;
+  refs: number[];
+  tx: number;
+  useType: number;
+}
+
+function usageColumns(l: Layout): UsageColumns {
+  const at = (n: string) => l.cols.get(n) ?? -1;
+  const present = (names: string[]) => names.map(at).filter((i) => i >= 0);
+  return (l.su ??= { count: present(COUNT_COLUMNS), sid: at('SummaryRecordId'), revenue: at('NetRevenue'), price: at('PriceConsumerPaidExcSalesTax'), refs: present(RESOURCE_REF_COLUMNS), tx: at('SalesTransactionId'), useType: at('UseType') });
 }
 
 /**
@@ -176,6 +233,20 @@ class TabCells {
   }
 }
 
+const NO_STRINGS: string[] = [];
+
+/** Cell `i` trimmed and unescaped; `''` for an absent column (-1) or past the end of the line. */
+function cellAt(cells: TabCells, i: number): string {
+  if (i < 0) return '';
+  const v = cells.get(i);
+  return v === undefined ? '' : unescapeCell(v.trim());
+}
+
+function findResource(resources: Resource[], v: string): Resource | undefined {
+  for (const r of resources) if (r.ref === v || r.dspResourceId === v) return r;
+  return undefined;
+}
+
 interface Resource {
   ref?: string;
   dspResourceId?: string;
@@ -200,8 +271,10 @@ export function parseDsr(input: ParserInput, options: DsrOptions = {}): ParseStr
   const issues = new IssueCollector(summary, options);
   const fileName = options.fileName ?? (typeof input === 'string' ? basename(input) : undefined);
 
+  const sink = options.sink;
   return makeBatchStream(summary, async function* () {
     let out: DsrUsageLine[] = [];
+    const scratch = sink ? new ScratchUsageLine() : undefined;
     const declared = new Map<string, Layout>(); // from # rows, by full and base record type
     const layoutCache = new Map<string, Layout | null>();
     const summaryById = new Map<string, DsrSummaryRecord>();
@@ -424,24 +497,26 @@ export function parseDsr(input: ParserInput, options: DsrOptions = {}): ParseStr
         }
 
         // A usage record.
-        const countRaw = firstOf(cells, l, COUNT_COLUMNS);
+        const uc = l.su ?? usageColumns(l);
+        let countRaw = '';
+        for (const i of uc.count) if ((countRaw = cellAt(cells, i)) !== '') break;
         const plays = parseNonNegativeInt(countRaw);
         if (plays < 0) {
           issues.error({ line: lineNo, field: 'NumberOfUsages', code: 'PARSE.INVALID_COUNT', message: `usage count ${JSON.stringify(countRaw)} is not a non-negative integer` }, raw);
           continue;
         }
-        const sid = cell(cells, l, 'SummaryRecordId');
+        const sid = cellAt(cells, uc.sid);
         const sy = sid ? summaryById.get(sid) : undefined;
         if (sid && !sy && summary.summaries.length > 0) {
           issues.error({ line: lineNo, field: 'SummaryRecordId', code: 'DSR.UNKNOWN_SUMMARY', message: `usage refers to summary record ${JSON.stringify(sid)}, which the file does not contain` }, raw);
           continue;
         }
-        const revenue = cell(cells, l, 'NetRevenue');
+        const revenue = cellAt(cells, uc.revenue);
         if (revenue && !isSignedDecimal(revenue)) {
           issues.error({ line: lineNo, field: 'NetRevenue', code: 'PARSE.INVALID_AMOUNT', message: `net revenue ${JSON.stringify(revenue)} is not a decimal` }, raw);
           continue;
         }
-        const price = cell(cells, l, 'PriceConsumerPaidExcSalesTax');
+        const price = cellAt(cells, uc.price);
         if (price && !isSignedDecimal(price)) {
           issues.error({ line: lineNo, field: 'PriceConsumerPaidExcSalesTax', code: 'PARSE.INVALID_AMOUNT', message: `price ${JSON.stringify(price)} is not a decimal` }, raw);
           continue;
@@ -449,11 +524,11 @@ export function parseDsr(input: ParserInput, options: DsrOptions = {}): ParseStr
         // Resolve the resource within the block: by reference, else the block's only resource.
         let res: Resource | undefined;
         let refUsed = '';
-        for (const c of RESOURCE_REF_COLUMNS) {
-          const v = cell(cells, l, c);
+        for (const i of uc.refs) {
+          const v = cellAt(cells, i);
           if (!v) continue;
           refUsed ||= v;
-          res = resources.find((r) => r.ref === v || r.dspResourceId === v);
+          res = findResource(resources, v);
           if (res) break;
         }
         if (!res && resources.length === 1) res = resources[0];
@@ -462,7 +537,43 @@ export function parseDsr(input: ParserInput, options: DsrOptions = {}): ParseStr
           continue;
         }
         const work = works.length === 1 ? works[0] : undefined;
-        const txId = cell(cells, l, 'SalesTransactionId');
+        const txId = cellAt(cells, uc.tx);
+        const useType = cellAt(cells, uc.useType) || sy?.useType;
+        if (scratch) {
+          // Same values as the object below, written into the one reused record.
+          const u = scratch;
+          u.line = lineNo;
+          u.txId = txId;
+          u.recordType = type;
+          u.blockId = blockId!;
+          u.summaryRecordId = sid || undefined;
+          u.salesTransactionId = txId || undefined;
+          u.resourceReference = res?.ref;
+          u.dspResourceId = res?.dspResourceId;
+          u.isrc = res?.isrc;
+          u.title = res?.title;
+          u.displayArtist = res?.displayArtist;
+          u.creators = res ? res.creators : NO_STRINGS;
+          u.proprietaryIds = res ? res.proprietaryIds : NO_STRINGS;
+          u.iswc = res?.iswc;
+          if (work) {
+            if (!u.iswc && work.iswc) u.iswc = work.iswc;
+            if (!u.creators.length) u.creators = work.creators;
+            if (!u.title && work.title) u.title = work.title;
+            if (work.proprietaryIds.length) u.proprietaryIds = [...u.proprietaryIds, ...work.proprietaryIds];
+          }
+          u.releaseTitle = release.title || undefined;
+          u.amount = revenue || undefined;
+          u.price = price || undefined;
+          u.useType = useType || undefined;
+          u.commercialModel = sy?.commercialModel || undefined;
+          u.territory = sy?.territory || undefined;
+          u.currency = sy?.currency || undefined;
+          u.plays = plays;
+          summary.accepted++;
+          sink!(u);
+          continue;
+        }
         const u: DsrUsageLine = {
           line: lineNo,
           usageId: txId ? `${blockId}:${txId}` : `${blockId}:L${lineNo}`,
@@ -493,7 +604,6 @@ export function parseDsr(input: ParserInput, options: DsrOptions = {}): ParseStr
         if (release.title) u.releaseTitle = release.title;
         if (revenue) u.amount = revenue;
         if (price) u.price = price;
-        const useType = cell(cells, l, 'UseType') || sy?.useType;
         if (useType) u.useType = useType;
         if (sy?.commercialModel) u.commercialModel = sy.commercialModel;
         if (sy?.territory) u.territory = sy.territory;
@@ -501,7 +611,7 @@ export function parseDsr(input: ParserInput, options: DsrOptions = {}): ParseStr
         summary.accepted++;
         out.push(u);
       }
-      if (out.length) {
+      if (out.length || scratch) {
         yield out;
         out = [];
       }
