@@ -13,6 +13,8 @@ import type { Services } from '../services';
 import { healthRouter, type StartupState } from './health-router';
 import { renderHttpError } from './http-error';
 import { newRouter } from './openapi';
+import { licenseeRouter } from './routes/licensee';
+import { memberRouter } from './routes/member';
 import { operatorRouter } from './routes/operator';
 import { regulatorRouter } from './routes/regulator';
 import { publicRouter } from './routes/public';
@@ -58,6 +60,8 @@ export function createApp(services: Services, startup: StartupState) {
   app.route('/auth', authRouter({ auth: services.auth, clientIp: ip }));
   app.use('*', authenticate(services.auth));
   const routed = app.route('/', healthRouter(services.ledger, startup));
+  app.route('/api/licensee', licenseeRouter(services));
+  app.route('/api/member', memberRouter(services));
   app.route('/api/operator', operatorRouter(services));
   app.route('/api/public', publicRouter(services));
   app.route('/api/regulator', regulatorRouter(services));
