@@ -9,7 +9,7 @@ import { ledgerIdentityFor } from '../auth/identity';
 import { assertRole } from '../auth/middleware';
 import type { AuthEnv } from '../auth/env';
 import type { Role } from '../auth/identity';
-import type { LedgerFunction, SubmitResult } from '../ledger/port';
+import type { LedgerFunction, LedgerIdentity, SubmitResult } from '../ledger/port';
 import type { Services } from '../services';
 import { HttpError } from './http-error';
 
@@ -34,6 +34,21 @@ export function commandIdOf(c: Context<AuthEnv>): string {
 export const WriteReceipt = z.object({ txId: z.string(), blockNumber: z.string() });
 
 /**
+ * Submits a command and waits until the read model shows the transaction that did the work. A
+ * repeated command (same id and payload) is answered by the chaincode with the first result, whose
+ * `txId` names the original transaction; the repeat's own transaction changes nothing and emits no
+ * event, so it is the original that the read model is waited for and reported.
+ */
+export async function submitAndWait<T>(services: Services, identity: LedgerIdentity, fn: LedgerFunction, args: Record<string, unknown>): Promise<SubmitResult<T>> {
+  const res = await services.ledger.submit<T & { txId?: string }>(identity, fn, args);
+  const txId = typeof res.result?.txId === 'string' ? res.result.txId : res.txId;
+  await services.projector.waitFor(txId);
+  if (txId === res.txId) return res;
+  const [row] = await services.sql<{ b: string }[]>`select block_number::text as b from rm.transactions where tx_id = ${txId}`;
+  return { ...res, txId, blockNumber: row ? BigInt(row.b) : res.blockNumber };
+}
+
+/**
  * Submits a command for the signed-in user (who must have one of `roles`), records the
  * transaction for the audit log, and waits until the read model shows it.
  */
@@ -46,8 +61,7 @@ export async function submitFor<T>(
 ): Promise<SubmitResult<T>> {
   const user = assertRole(c.var.user, ...roles);
   const commandId = commandIdOf(c);
-  const result = await services.ledger.submit<T>(ledgerIdentityFor(user), fn, { ...args, commandId });
+  const result = await submitAndWait<T>(services, ledgerIdentityFor(user), fn, { ...args, commandId });
   c.set('txId', result.txId);
-  await services.projector.waitFor(result.txId);
   return result;
 }

@@ -10,10 +10,12 @@ import { z } from '@hono/zod-openapi';
 import type { AuthEnv } from '../../../auth/env';
 import { ledgerIdentityFor, type AuthUser } from '../../../auth/identity';
 import { assertRole } from '../../../auth/middleware';
-import type { LedgerFunction, LedgerIdentity, SubmitResult } from '../../../ledger/port';
+import type { LedgerFunction, SubmitResult } from '../../../ledger/port';
 import type { Services } from '../../../services';
 import { HttpError } from '../../http-error';
-import { commandIdOf } from '../../writes';
+import { commandIdOf, submitAndWait } from '../../writes';
+
+export { submitAndWait };
 
 /** Ledger ids: letters, digits and `._-`, at most 64 (the chaincode's rule). */
 export const IdString = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected an id of letters, digits, ".", "_" or "-" (at most 64)');
@@ -66,19 +68,6 @@ export function stepCommandId(base: string, step: string | number): string {
   return id.length <= 128 ? id : `h:${createHash('sha256').update(id).digest('hex')}`;
 }
 
-/**
- * Submits `fn` for `identity` and waits until the read model shows it. A repeated command is
- * answered by a new transaction that changes nothing and so never reaches the read model; its
- * result names the transaction that did (`txId`), which is the one waited for and returned.
- */
-export async function submitAndWait<T>(services: Services, identity: LedgerIdentity, fn: LedgerFunction, args: Record<string, unknown>): Promise<SubmitResult<T>> {
-  const res = await services.ledger.submit<T & { txId?: string }>(identity, fn, args);
-  const txId = typeof res.result?.txId === 'string' ? res.result.txId : res.txId;
-  await services.projector.waitFor(txId);
-  if (txId === res.txId) return res;
-  const [row] = await services.sql<{ b: string }[]>`select block_number::text as b from rm.transactions where tx_id = ${txId}`;
-  return { ...res, txId, blockNumber: row ? BigInt(row.b) : res.blockNumber };
-}
 
 /**
  * Submits a write of the signed-in operator with the request's command id — or, for step `step`
