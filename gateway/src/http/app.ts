@@ -13,6 +13,7 @@ import type { Services } from '../services';
 import { healthRouter, type StartupState } from './health-router';
 import { renderHttpError } from './http-error';
 import { newRouter } from './openapi';
+import { staticUiRouter } from './static-ui';
 import { licenseeRouter } from './routes/licensee';
 import { memberRouter } from './routes/member';
 import { operatorRouter } from './routes/operator';
@@ -74,6 +75,7 @@ export function createApp(services: Services, startup: StartupState) {
     },
   });
   app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  app.route('/', staticUiRouter());
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no route for ${c.req.method} ${c.req.path}`, details: {} } }, 404));
   app.onError((err, c) => renderError(err, c));
   return routed;

@@ -1,0 +1,552 @@
+/**
+ * The operator console's registers: members and licensees, works (with CWR import), licences,
+ * invoices and payments, payouts and journal entries (with reversal). Each write sends an
+ * Idempotency-Key made once per form, so a repeated click is the same command.
+ */
+import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
+import { Badge, DateText, Empty, ErrorBox, Loading, Money, More, PageTitle, TxLink } from '../../components/common';
+import { enumLabel, useI18n } from '../../i18n';
+import type { MessageKey } from '../../i18n/en';
+import { api, newIdempotencyKey, qs } from '../../lib/api';
+import { useAuth } from '../../lib/auth';
+import { Link } from '../../lib/router';
+import { usePagedApi } from '../../lib/use-api';
+
+/** A column of a register table. */
+interface Column<T> {
+  head: MessageKey | string;
+  cell: (row: T) => ComponentChildren;
+  right?: boolean;
+}
+
+function Register<T>({ path, columns, rowKey, empty }: { path: string; columns: Column<T>[]; rowKey: (r: T) => string; empty?: MessageKey }) {
+  const { t } = useI18n();
+  const list = usePagedApi<T>(path);
+  return (
+    <>
+      <ErrorBox error={list.error} />
+      <div class="table-wrap">
+        <table class="table">
+          <thead>
+            <tr>
+              {columns.map((c, i) => (
+                <th scope="col" key={i} class={c.right ? 'r' : undefined}>
+                  {c.head.includes('.') ? t(c.head as MessageKey) : c.head}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {list.data?.map((r) => (
+              <tr key={rowKey(r)}>
+                {columns.map((c, i) => (
+                  <td key={i} class={c.right ? 'r' : undefined}>
+                    {c.cell(r)}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <Loading when={list.loading} />
+      <Empty when={!list.loading && list.data?.length === 0}>{t(empty ?? 'common.none')}</Empty>
+      <More more={list.more} loading={list.loading} />
+    </>
+  );
+}
+
+/** A write form: fields, a submit button, the error, and a note when done. */
+function WriteForm({ title, submit, children, onDone }: { title: string; submit: (key: string) => Promise<unknown>; children: ComponentChildren; onDone?: () => void }) {
+  const { t } = useI18n();
+  const [key, setKey] = useState(newIdempotencyKey);
+  const [error, setError] = useState<Error>();
+  const [done, setDone] = useState(false);
+  const [busy, setBusy] = useState(false);
+  return (
+    <form
+      class="form card grid-form"
+      aria-label={title}
+      onSubmit={(e) => {
+        e.preventDefault();
+        setBusy(true);
+        setError(undefined);
+        setDone(false);
+        submit(key).then(
+          () => {
+            setDone(true);
+            setBusy(false);
+            setKey(newIdempotencyKey());
+            onDone?.();
+          },
+          (err: Error) => {
+            setError(err);
+            setBusy(false);
+          },
+        );
+      }}
+    >
+      <h2>{title}</h2>
+      {children}
+      <div>
+        <button class="btn" type="submit" disabled={busy}>
+          {t('common.save')}
+        </button>
+      </div>
+      <ErrorBox error={error} />
+      {done && (
+        <p class="verdict verdict-ok" role="status">
+          {t('common.saved')}
+        </p>
+      )}
+    </form>
+  );
+}
+
+function Field({ label, value, set, name, required = true, type = 'text' }: { label: string; value: string; set: (v: string) => void; name: string; required?: boolean; type?: string }) {
+  return (
+    <label>
+      {label}
+      <input name={name} type={type} value={value} required={required} onInput={(e) => set(e.currentTarget.value)} />
+    </label>
+  );
+}
+
+/** `/operator`. */
+export function OperatorHomePage() {
+  const { t } = useI18n();
+  const { session } = useAuth();
+  const links: [string, MessageKey][] = [
+    ['/operator/parties', 'nav.operator.parties'],
+    ['/operator/works', 'nav.operator.works'],
+    ['/operator/licences', 'nav.operator.licences'],
+    ['/operator/income', 'nav.operator.income'],
+    ['/operator/distributions', 'nav.operator.distributions'],
+    ['/operator/payouts', 'nav.operator.payouts'],
+    ['/operator/entries', 'nav.operator.entries'],
+  ];
+  return (
+    <section>
+      <PageTitle title={t('operator.title', { collective: session?.user.collectiveId ?? '' })} lead={t('operator.lead')} />
+      <ul class="cards">
+        {links.map(([href, label]) => (
+          <li class="card" key={href}>
+            <h2>
+              <Link href={href}>{t(label)}</Link>
+            </h2>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+interface Party {
+  id: string;
+  kind: string;
+  name: string;
+  memberType: string | null;
+  licenseeType: string | null;
+  ipiNameNumber: string | null;
+}
+
+/** `/operator/parties`. */
+export function PartiesPage() {
+  const { t } = useI18n();
+  const [kind, setKind] = useState('member');
+  const [partyId, setPartyId] = useState('');
+  const [name, setName] = useState('');
+  const [type, setType] = useState('author_composer');
+  const [ipi, setIpi] = useState('');
+  const [email, setEmail] = useState('');
+  const [filter, setFilter] = useState('');
+  const [tick, setTick] = useState(0);
+  return (
+    <section>
+      <PageTitle title={t('nav.operator.parties')} lead={t('parties.lead')} />
+      <WriteForm
+        title={t('parties.register')}
+        onDone={() => setTick(tick + 1)}
+        submit={(key) =>
+          api('/api/operator/parties', {
+            method: 'POST',
+            idempotencyKey: key,
+            body: {
+              partyId,
+              kind,
+              name,
+              ...(kind === 'member' ? { memberType: type, ...(ipi && { ipiNameNumber: ipi }) } : { licenseeType: type }),
+              ...(email && { contact: { email } }),
+            },
+          })
+        }
+      >
+        <label>
+          {t('parties.kind')}
+          <select
+            value={kind}
+            onChange={(e) => {
+              setKind(e.currentTarget.value);
+              setType(e.currentTarget.value === 'member' ? 'author_composer' : 'ktv');
+            }}
+          >
+            <option value="member">{t('role.member')}</option>
+            <option value="licensee">{t('role.licensee')}</option>
+          </select>
+        </label>
+        <Field label={t('common.id')} name="partyId" value={partyId} set={setPartyId} />
+        <Field label={t('parties.name')} name="name" value={name} set={setName} />
+        <label>
+          {t('parties.type')}
+          <select value={type} onChange={(e) => setType(e.currentTarget.value)}>
+            {(kind === 'member' ? ['author', 'composer', 'author_composer', 'publisher', 'producer', 'performer'] : ['ktv', 'background_music', 'broadcaster', 'streaming', 'live', 'cinema', 'other']).map((x) => (
+              <option key={x} value={x}>
+                {enumLabel(t, kind === 'member' ? 'memberType' : 'use', x)}
+              </option>
+            ))}
+          </select>
+        </label>
+        {kind === 'member' && <Field label="IPI" name="ipi" value={ipi} set={setIpi} required={false} />}
+        <Field label={t('parties.email')} name="email" type="email" value={email} set={setEmail} required={false} />
+        <p class="small muted">{t('parties.private')}</p>
+      </WriteForm>
+      <label class="filter">
+        {t('common.search')}
+        <input type="search" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
+      </label>
+      <Register<Party>
+        key={tick}
+        path={`/api/operator/parties${qs({ q: filter, limit: 50 })}`}
+        rowKey={(p) => p.id}
+        columns={[
+          { head: 'common.id', cell: (p) => <span class="mono">{p.id}</span> },
+          { head: 'parties.name', cell: (p) => p.name },
+          { head: 'parties.kind', cell: (p) => enumLabel(t, 'role', p.kind) },
+          { head: 'parties.type', cell: (p) => p.memberType ?? p.licenseeType ?? '—' },
+          { head: 'IPI', cell: (p) => p.ipiNameNumber ?? '—' },
+        ]}
+      />
+    </section>
+  );
+}
+
+interface OpWork {
+  id: string;
+  title: string;
+  iswc: string | null;
+}
+
+/** `/operator/works`: the register and the CWR import. */
+export function OperatorWorksPage() {
+  const { t } = useI18n();
+  const [q, setQ] = useState('');
+  const [file, setFile] = useState<File>();
+  const [registerUnknown, setRegisterUnknown] = useState(false);
+  const [report, setReport] = useState<Record<string, unknown>>();
+  const [error, setError] = useState<Error>();
+  const [busy, setBusy] = useState(false);
+  return (
+    <section>
+      <PageTitle title={t('nav.operator.works')} lead={t('works.lead')} />
+      <form
+        class="form card"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!file) return;
+          setBusy(true);
+          setError(undefined);
+          api<Record<string, unknown>>(`/api/operator/imports/cwr${qs({ registerUnknown: registerUnknown ? 'true' : undefined })}`, { method: 'POST', body: file, contentType: 'application/octet-stream', idempotencyKey: newIdempotencyKey() }).then(
+            (r) => {
+              setReport(r);
+              setBusy(false);
+            },
+            (err: Error) => {
+              setError(err);
+              setBusy(false);
+            },
+          );
+        }}
+      >
+        <h2>{t('works.cwrImport')}</h2>
+        <label>
+          {t('works.cwrFile')}
+          <input type="file" required onChange={(e) => setFile(e.currentTarget.files?.[0])} />
+        </label>
+        <label class="check">
+          <input type="checkbox" checked={registerUnknown} onChange={(e) => setRegisterUnknown(e.currentTarget.checked)} /> {t('works.registerUnknown')}
+        </label>
+        <button class="btn" type="submit" disabled={busy || !file}>
+          {t('works.import')}
+        </button>
+        <Loading when={busy} />
+        <ErrorBox error={error} />
+        {report && <pre class="report-json">{JSON.stringify(report, null, 2)}</pre>}
+      </form>
+      <label class="filter">
+        {t('common.search')}
+        <input type="search" value={q} onInput={(e) => setQ(e.currentTarget.value)} />
+      </label>
+      <Register<OpWork>
+        path={`/api/operator/works${qs({ q, limit: 50 })}`}
+        rowKey={(w) => w.id}
+        columns={[
+          { head: 'common.id', cell: (w) => <Link href={`/works/${encodeURIComponent(w.id)}`}>{w.id}</Link> },
+          { head: 'work.title', cell: (w) => w.title },
+          { head: 'ISWC', cell: (w) => <span class="mono">{w.iswc ?? '—'}</span> },
+        ]}
+      />
+    </section>
+  );
+}
+
+interface OpLicence {
+  id: string;
+  code: string;
+  licenseeId: string;
+  tariffId: string;
+  validFrom: string;
+  validTo: string;
+  status: string;
+  fee: string;
+  currency: string;
+  txId: string;
+}
+
+/** `/operator/licences`: licences (revocable) and the tariffs behind them. */
+export function OperatorLicencesPage() {
+  const { t } = useI18n();
+  const [tick, setTick] = useState(0);
+  const [error, setError] = useState<Error>();
+  const revoke = (l: OpLicence) => {
+    const note = window.prompt(t('licences.revokeNote', { id: l.id }));
+    if (note === null) return;
+    api(`/api/operator/licences/${encodeURIComponent(l.id)}/revoke`, { method: 'POST', idempotencyKey: newIdempotencyKey(), body: { reasonCode: 'OTHER', ...(note && { note }) } }).then(
+      () => setTick(tick + 1),
+      (err: Error) => setError(err),
+    );
+  };
+  return (
+    <section>
+      <PageTitle title={t('nav.operator.licences')} lead={t('opLicences.lead')} />
+      <p>
+        <Link href="/tariffs">{t('nav.tariffs')}</Link>
+      </p>
+      <ErrorBox error={error} />
+      <Register<OpLicence>
+        key={tick}
+        path="/api/operator/licences?limit=50"
+        rowKey={(l) => l.id}
+        columns={[
+          { head: 'licence.licence', cell: (l) => <Link href={`/verify/${encodeURIComponent(l.code)}`}>{l.id}</Link> },
+          { head: 'licence.licensee', cell: (l) => l.licenseeId },
+          { head: 'licence.tariff', cell: (l) => l.tariffId },
+          { head: 'licence.term', cell: (l) => `${l.validFrom} – ${l.validTo}` },
+          { head: 'common.fee', right: true, cell: (l) => <Money value={l.fee} currency={l.currency} /> },
+          { head: 'common.status', cell: (l) => enumLabel(t, 'licenceStatus', l.status) },
+          {
+            head: '',
+            cell: (l) =>
+              l.status !== 'revoked' && (
+                <button type="button" class="btn btn-small btn-danger" onClick={() => revoke(l)}>
+                  {t('licences.revoke')}
+                </button>
+              ),
+          },
+        ]}
+      />
+    </section>
+  );
+}
+
+interface OpInvoice {
+  id: string;
+  licenseeId: string;
+  pool: { rightType: string; useType: string; period: string };
+  amount: string;
+  paid: string;
+  outstanding: string;
+  currency: string;
+  status: string;
+}
+
+/** `/operator/income`: invoices with their payments, and recording a payment. */
+export function OperatorIncomePage() {
+  const { t } = useI18n();
+  const [status, setStatus] = useState('');
+  const [invoiceId, setInvoiceId] = useState('');
+  const [amount, setAmount] = useState('');
+  const [reference, setReference] = useState('');
+  const [tick, setTick] = useState(0);
+  return (
+    <section>
+      <PageTitle title={t('nav.operator.income')} lead={t('income.lead')} />
+      <WriteForm
+        title={t('income.recordPayment')}
+        onDone={() => setTick(tick + 1)}
+        submit={(key) => api('/api/operator/payments', { method: 'POST', idempotencyKey: key, body: { paymentId: `PAY-${key.slice(0, 8)}`, invoiceId, amount, currency: 'CNY', ...(reference && { reference }) } })}
+      >
+        <Field label={t('income.invoice')} name="invoiceId" value={invoiceId} set={setInvoiceId} />
+        <Field label={`${t('common.amount')} (CNY)`} name="amount" value={amount} set={setAmount} />
+        <Field label={t('invoices.reference')} name="reference" value={reference} set={setReference} required={false} />
+      </WriteForm>
+      <label class="filter">
+        {t('common.status')}
+        <select value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
+          <option value="">{t('common.all')}</option>
+          {['open', 'paid', 'cancelled'].map((s) => (
+            <option key={s} value={s}>
+              {enumLabel(t, 'invoiceStatus', s)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <Register<OpInvoice>
+        key={tick}
+        path={`/api/operator/invoices${qs({ status, limit: 50 })}`}
+        rowKey={(i) => i.id}
+        columns={[
+          { head: 'common.id', cell: (i) => i.id },
+          { head: 'licence.licensee', cell: (i) => i.licenseeId },
+          { head: 'common.pool', cell: (i) => `${enumLabel(t, 'use', i.pool.useType)} · ${i.pool.period}` },
+          { head: 'common.amount', right: true, cell: (i) => <Money value={i.amount} currency={i.currency} /> },
+          { head: 'invoices.paid', right: true, cell: (i) => <Money value={i.paid} currency={i.currency} /> },
+          { head: 'invoices.outstanding', right: true, cell: (i) => <Money value={i.outstanding} currency={i.currency} /> },
+          { head: 'common.status', cell: (i) => enumLabel(t, 'invoiceStatus', i.status) },
+        ]}
+      />
+    </section>
+  );
+}
+
+interface OpPayout {
+  id: string;
+  memberId: string;
+  amount: string;
+  currency: string;
+  status: 'pending' | 'paid' | 'voided';
+  txId: string;
+}
+
+/** `/operator/payouts`: request a payout, then complete it (paid or voided). */
+export function OperatorPayoutsPage() {
+  const { t } = useI18n();
+  const [memberId, setMemberId] = useState('');
+  const [amount, setAmount] = useState('');
+  const [tick, setTick] = useState(0);
+  const [error, setError] = useState<Error>();
+  const complete = (p: OpPayout, outcome: 'paid' | 'voided') => {
+    const body = outcome === 'paid' ? { outcome, bankReference: `BANK-${p.id}` } : { outcome, reasonCode: 'CANCELLED' };
+    api(`/api/operator/payouts/${encodeURIComponent(p.id)}/complete`, { method: 'POST', idempotencyKey: newIdempotencyKey(), body }).then(
+      () => setTick(tick + 1),
+      (err: Error) => setError(err),
+    );
+  };
+  return (
+    <section>
+      <PageTitle title={t('nav.operator.payouts')} lead={t('opPayouts.lead')} />
+      <WriteForm
+        title={t('opPayouts.request')}
+        onDone={() => setTick(tick + 1)}
+        submit={(key) => api('/api/operator/payouts', { method: 'POST', idempotencyKey: key, body: { payoutId: `PO-${key.slice(0, 8)}`, memberId, amount, currency: 'CNY' } })}
+      >
+        <Field label={t('opPayouts.member')} name="memberId" value={memberId} set={setMemberId} />
+        <Field label={`${t('common.amount')} (CNY)`} name="amount" value={amount} set={setAmount} />
+      </WriteForm>
+      <ErrorBox error={error} />
+      <Register<OpPayout>
+        key={tick}
+        path="/api/operator/payouts?limit=50"
+        rowKey={(p) => p.id}
+        columns={[
+          { head: 'common.id', cell: (p) => p.id },
+          { head: 'opPayouts.member', cell: (p) => p.memberId },
+          { head: 'common.amount', right: true, cell: (p) => <Money value={p.amount} currency={p.currency} /> },
+          { head: 'common.status', cell: (p) => <Badge tone={p.status === 'paid' ? 'ok' : p.status === 'voided' ? 'bad' : 'info'}>{enumLabel(t, 'payoutStatus', p.status)}</Badge> },
+          { head: 'common.receipt', cell: (p) => <TxLink txId={p.txId} /> },
+          {
+            head: '',
+            cell: (p) =>
+              p.status === 'pending' && (
+                <>
+                  <button type="button" class="btn btn-small" onClick={() => complete(p, 'paid')}>
+                    {t('opPayouts.markPaid')}
+                  </button>{' '}
+                  <button type="button" class="btn btn-small btn-danger" onClick={() => complete(p, 'voided')}>
+                    {t('opPayouts.void')}
+                  </button>
+                </>
+              ),
+          },
+        ]}
+      />
+    </section>
+  );
+}
+
+interface OpEntry {
+  id: string;
+  kind: string;
+  ref: string | null;
+  reversalOf: string | null;
+  reasonCode: string | null;
+  at: string;
+  postings: { account: string; currency: string; amount: string }[];
+}
+
+/** `/operator/entries`: the journal, and reversing an entry (corrections are reversals, never edits). */
+export function OperatorEntriesPage() {
+  const { t } = useI18n();
+  const [account, setAccount] = useState('');
+  const [tick, setTick] = useState(0);
+  const [error, setError] = useState<Error>();
+  const reverse = (e: OpEntry) => {
+    const note = window.prompt(t('entries.reverseNote'));
+    if (note === null) return;
+    api(`/api/operator/entries/${e.id}/reverse`, { method: 'POST', idempotencyKey: newIdempotencyKey(), body: { reasonCode: 'OTHER', ...(note && { note }) } }).then(
+      () => setTick(tick + 1),
+      (err: Error) => setError(err),
+    );
+  };
+  return (
+    <section>
+      <PageTitle title={t('nav.operator.entries')} lead={t('entries.lead')} />
+      <label class="filter">
+        {t('entries.account')}
+        <input value={account} onChange={(e) => setAccount(e.currentTarget.value)} placeholder="pool:MCSC:performing:ktv:2026Q3" />
+      </label>
+      <ErrorBox error={error} />
+      <Register<OpEntry>
+        key={tick}
+        path={`/api/operator/entries${qs({ account, limit: 50 })}`}
+        rowKey={(e) => e.id}
+        columns={[
+          { head: 'figures.when', cell: (e) => <DateText value={e.at} /> },
+          { head: 'figures.kind', cell: (e) => `${e.kind}${e.reversalOf ? ` ↩ ${e.reversalOf.slice(0, 8)}…` : ''}` },
+          {
+            head: 'entries.postings',
+            cell: (e) => (
+              <ul class="plain small">
+                {e.postings.map((p, i) => (
+                  <li key={i}>
+                    <span class="mono">{p.account}</span> <Money value={p.amount} currency={p.currency} />
+                  </li>
+                ))}
+              </ul>
+            ),
+          },
+          { head: 'common.receipt', cell: (e) => <TxLink txId={e.id} /> },
+          {
+            head: '',
+            cell: (e) =>
+              !e.reversalOf && (
+                <button type="button" class="btn btn-small btn-danger" onClick={() => reverse(e)}>
+                  {t('entries.reverse')}
+                </button>
+              ),
+          },
+        ]}
+      />
+    </section>
+  );
+}
