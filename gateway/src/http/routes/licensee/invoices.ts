@@ -11,7 +11,7 @@ import type { Services } from '../../../services';
 import { HttpError } from '../../http-error';
 import { decodeCursor, errorResponses, MoneyString, newRouter, pageOf, PageQuery, toPage } from '../../openapi';
 import { ledgerIdentityFor } from '../../../auth/identity';
-import { commandIdOf, IdempotencyHeaders, WriteReceipt } from '../../writes';
+import { commandIdOf, IdempotencyHeaders, submitAndWait, WriteReceipt } from '../../writes';
 import { licenseeOf } from './caller';
 
 const InvoiceView = z
@@ -130,9 +130,7 @@ export function invoiceRoutes(services: Services) {
       if (!(await invoiceRow(id, me.partyId))) throw new HttpError('NOT_FOUND', `no invoice ${id} of yours`, { field: 'id' });
       c.set('auditAction', 'licensee.invoice.pay');
       c.set('auditTarget', `invoice:${id}`);
-      // Not `submitFor`: a repeated command is answered by a new transaction that changes nothing
-      // and so never reaches the read model; the result names the transaction that did (`txId`).
-      const res = await services.ledger.submit<{ txId: string; payment: { id: string; amount: string; currency: string; reference?: string; at: string } }>(ledgerIdentityFor(me.user), 'income:recordPayment', {
+      const res = await submitAndWait<{ txId: string; payment: { id: string; amount: string; currency: string; reference?: string; at: string } }>(services, ledgerIdentityFor(me.user), 'income:recordPayment', {
         commandId: commandIdOf(c),
         paymentId,
         invoiceId: id,
@@ -140,10 +138,9 @@ export function invoiceRoutes(services: Services) {
         currency: body.currency,
         ...(body.reference && { reference: body.reference }),
       });
-      const txId = res.result.txId;
+      const txId = res.txId;
       c.set('txId', txId);
-      await services.projector.waitFor(txId);
-      const blockNumber = (await sql<{ b: string }[]>`select block_number::text as b from rm.transactions where tx_id = ${txId}`)[0]?.b ?? res.blockNumber.toString();
+      const blockNumber = res.blockNumber.toString();
       const p = res.result.payment;
       const updated = await invoiceRow(id, me.partyId);
       if (!updated) throw new HttpError('NOT_FOUND', `no invoice ${id} of yours`, { field: 'id' });

@@ -15,7 +15,7 @@ import type { AuthEnv } from '../../../auth/env';
 import { ledgerIdentityFor } from '../../../auth/identity';
 import { assertRole } from '../../../auth/middleware';
 import type { LedgerFunction } from '../../../ledger/port';
-import { commandIdOf, IdempotencyHeaders, WriteReceipt } from '../../writes';
+import { commandIdOf, IdempotencyHeaders, submitAndWait, WriteReceipt } from '../../writes';
 import { AsOfQuery } from './periods';
 import { json, SECURITY, TAG, TxReceipt, txReceipt } from './schemas';
 
@@ -150,12 +150,9 @@ export function complaintView(r: Row, now: number): z.infer<typeof Complaint> {
 async function submitAsRegulator(c: Context<AuthEnv>, services: Services, fn: LedgerFunction, args: Record<string, unknown>): Promise<{ txId: string; blockNumber: string }> {
   const user = assertRole(c.var.user, 'regulator');
   const commandId = commandIdOf(c);
-  const res = await services.ledger.submit<{ txId?: unknown }>(ledgerIdentityFor(user), fn, { ...args, commandId });
-  const txId = typeof res.result?.txId === 'string' ? res.result.txId : res.txId;
-  c.set('txId', txId);
-  await services.projector.waitFor(txId);
-  const [row] = await services.sql<Array<{ b: string }>>`select block_number::text as b from rm.transactions where tx_id = ${txId}`;
-  return { txId, blockNumber: row?.b ?? res.blockNumber.toString() };
+  const res = await submitAndWait(services, ledgerIdentityFor(user), fn, { ...args, commandId });
+  c.set('txId', res.txId);
+  return { txId: res.txId, blockNumber: res.blockNumber.toString() };
 }
 
 /** The complaint routes. */
