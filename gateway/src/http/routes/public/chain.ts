@@ -113,7 +113,7 @@ function verificationCache(verify: () => Promise<ChainVerification>, ttlMs: numb
 
 interface TxRow {
   tx_id: string;
-  block_number: string;
+  block: string;
   tx_index: number;
   fn: string;
   at: Date;
@@ -159,14 +159,14 @@ export function chainRoutes(services: Services, options: { verifyTtlMs?: number 
       } else {
         // Without a block explorer on the port, the read model knows the valid transactions.
         const rows = await sql<TxRow[]>`
-          select tx_id, block_number::text, tx_index, fn, at from rm.transactions
-          where block_number >= ${from.toString()}::bigint and block_number < ${before.toString()}::bigint
-          order by block_number desc, tx_index`;
+          select t.tx_id, t.block_number::text as block, t.tx_index, t.fn, t.at from rm.transactions t
+          where t.block_number >= ${from.toString()}::bigint and t.block_number < ${before.toString()}::bigint
+          order by t.block_number desc, t.tx_index`;
         const byBlock = new Map<string, Array<z.infer<typeof BlockItem>['transactions'][number]>>();
         for (const r of rows) {
-          const list = byBlock.get(r.block_number) ?? [];
+          const list = byBlock.get(r.block) ?? [];
           list.push({ txId: r.tx_id, index: r.tx_index, fn: r.fn, mspId: null, timestamp: r.at.toISOString(), validationCode: 'VALID' });
-          byBlock.set(r.block_number, list);
+          byBlock.set(r.block, list);
         }
         items = [...byBlock].map(([number, transactions]) => ({ number, hash: null, previousHash: null, transactions }));
       }
