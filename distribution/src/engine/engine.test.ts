@@ -6,10 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { allocateByWeights } from '../allocate';
 import { batchDigest, MAX_BATCH_LINES } from '../anchor';
 import { canonicalJson } from '../canonical-json';
+import { hashLeaf } from '../merkle/tree';
 import { verifyLeafData } from '../merkle/verify';
 import { ParseError } from '../parsers/common';
 import { buildStatementTree, holderStatement } from '../statements/proofs';
 import { statementLine, statementLineJson, statementLineJsonAt } from '../statements/line';
+import { StatementLeafWriter } from '../statements/leaf-writer';
 import { anchorPlan } from './anchor-plan';
 import { EngineError, type DistributionResult } from './compute';
 import type { DistributionParameters } from './parameters';
@@ -182,6 +184,29 @@ describe('statements and proofs', () => {
         (l) => statementLineJson(l) === canonicalJson(l),
       ),
     );
+  });
+
+  it('writes leaf bytes equal to the canonical JSON of each line (escapes, non-ASCII, large amounts)', async () => {
+    const dir = await tempDir();
+    const works = await writeWorksCsv(dir, [
+      { workId: 'W1', title: 'Café 月亮', partyId: 'P1', share: '60' },
+      { workId: 'W1', title: 'Café 月亮', partyId: 'P2', share: '33.333333' },
+      { workId: 'W\\2', iswc: 'T0345246801', title: '"say ""hi"" \\ now"', partyId: 'P1', share: '100' },
+    ]);
+    const usage = await writeUsageCsv(dir, [{ usageId: 'U1', workId: 'W1', plays: 7 }, { usageId: 'U2', workId: 'W\\2', plays: 3 }]);
+    for (const gross of ['0.05', '123456789012.34', '90071992547409.93']) {
+      const { result: r } = await runDistribution({ works, usage, parameters: { ...base, gross } });
+      const fixture = (await fixtureRun()).result;
+      for (const run of [r, fixture]) {
+        const w = new StatementLeafWriter(run);
+        const hashes = Buffer.alloc(run.lines.count * 32);
+        for (let i = 0; i < run.lines.count; i++) {
+          expect(w.lineText(i)).toBe(canonicalJson(statementLine(run, i)));
+          w.hashLineInto(i, hashes, i * 32);
+          expect(hashes.subarray(i * 32, i * 32 + 32)).toEqual(hashLeaf(statementLineJsonAt(run, i, 2)));
+        }
+      }
+    }
   });
 
   it('every statement line has a proof that verifies against the root (WebCrypto verifier); a changed line does not', async () => {

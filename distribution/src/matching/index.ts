@@ -57,7 +57,8 @@ export type MatchResult =
 
 interface Entry {
   work: RepertoireWork;
-  titleKeys: string[];
+  /** Normalised titles, computed on first use (title index, ISRC disambiguation). */
+  titleKeys?: string[];
   /** Creator tokens, computed on first use: only works that share a usage line's title ever need them. */
   creators?: string[][];
 }
@@ -68,7 +69,9 @@ export class RepertoireIndex {
   // null marks an identifier claimed by two different works: it can no longer decide a match.
   private readonly byIswc = new Map<string, Entry | null>();
   // Most titles belong to one work: a bare entry saves an array per work on million-work repertoires.
-  private readonly byTitle = new Map<string, Entry | Entry[]>();
+  // Built on the first usage line that needs title matching: a run whose usage all carries known
+  // identifiers never pays for normalising a million titles.
+  private byTitleMap: Map<string, Entry | Entry[]> | undefined;
   private readonly byIsrc = new Map<string, string[]>();
   private readonly conflicts: string[] = [];
   // Usage titles and names repeat heavily across a report; a bounded memo keeps the Unicode work off the hot path.
@@ -128,8 +131,7 @@ export class RepertoireIndex {
       this.conflicts.push(`duplicate work id ${work.workId}`);
       return false;
     }
-    const titleKeys = [...new Set(work.titles.map(normaliseTitle).filter((k) => k !== ''))];
-    const e: Entry = { work, titleKeys };
+    const e: Entry = { work };
     this.byId.set(work.workId, e);
     if (work.iswc) {
       const iswc = normaliseIswc(work.iswc);
@@ -139,13 +141,18 @@ export class RepertoireIndex {
         this.byIswc.set(iswc, null);
       } else this.byIswc.set(iswc, e);
     }
-    for (const k of titleKeys) {
-      const found = this.byTitle.get(k);
-      if (found === undefined) this.byTitle.set(k, e);
-      else if (Array.isArray(found)) found.push(e);
-      else this.byTitle.set(k, [found, e]);
-    }
+    if (this.byTitleMap) indexTitles(this.byTitleMap, e);
     return true;
+  }
+
+  /** The title index, built on first use over the works in the order they were added. */
+  private get byTitle(): Map<string, Entry | Entry[]> {
+    if (this.byTitleMap === undefined) {
+      const m = new Map<string, Entry | Entry[]>();
+      for (const e of this.byId.values()) indexTitles(m, e);
+      this.byTitleMap = m;
+    }
+    return this.byTitleMap;
   }
 
   /** Links a recording (ISRC) to a work. A medley may link one ISRC to several works. */
@@ -182,7 +189,7 @@ export class RepertoireIndex {
       if (works && works.length === 1) return { matched: true, workId: works[0]!, method: 'isrc' };
       if (works && works.length > 1) {
         // A medley or a mis-link: let the title pick one of the linked works.
-        const byTitle = titleKey ? works.filter((id) => this.byId.get(id)!.titleKeys.includes(titleKey)) : [];
+        const byTitle = titleKey ? works.filter((id) => titleKeysOf(this.byId.get(id)!).includes(titleKey)) : [];
         if (byTitle.length === 1) return { matched: true, workId: byTitle[0]!, method: 'isrc' };
         reason ??= 'UNMATCHED.AMBIGUOUS_ISRC';
         candidates ??= works;
@@ -206,5 +213,27 @@ export class RepertoireIndex {
       return { matched: false, reason: 'UNMATCHED.NO_IDENTIFIERS' };
     }
     return candidates ? { matched: false, reason: reason ?? 'UNMATCHED.NOT_FOUND', candidates } : { matched: false, reason: reason ?? 'UNMATCHED.NOT_FOUND' };
+  }
+}
+
+function titleKeys(w: RepertoireWork): string[] {
+  if (w.titles.length === 1) {
+    const k = normaliseTitle(w.titles[0]!);
+    return k === '' ? [] : [k];
+  }
+  return [...new Set(w.titles.map(normaliseTitle).filter((k) => k !== ''))];
+}
+
+function titleKeysOf(e: Entry): string[] {
+  return (e.titleKeys ??= titleKeys(e.work));
+}
+
+function indexTitles(m: Map<string, Entry | Entry[]>, e: Entry): void {
+  // Not kept on the entry: a million small arrays would outlive the index build for nothing.
+  for (const k of e.titleKeys ?? titleKeys(e.work)) {
+    const found = m.get(k);
+    if (found === undefined) m.set(k, e);
+    else if (Array.isArray(found)) found.push(e);
+    else m.set(k, [found, e]);
   }
 }

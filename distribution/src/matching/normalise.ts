@@ -21,10 +21,41 @@ function fold(s: string): string {
 }
 
 /**
+ * {@link normaliseTitle} of a printable-ASCII title without the Unicode machinery: NFKC and the
+ * Chinese table leave ASCII unchanged, and the characters that survive the strip are exactly the
+ * letters and digits. `undefined` when the title is not ASCII or its key would be empty (the slow
+ * path decides those).
+ */
+function asciiTitleKey(title: string): string | undefined {
+  for (let i = 0; i < title.length; i++) if (title.charCodeAt(i) > 0x7e) return undefined;
+  let t = title.toLowerCase().trim();
+  const c0 = t.charCodeAt(0);
+  if (c0 >= 97 && c0 <= 122) {
+    const m = ARTICLE.exec(t);
+    if (m && m[0].length < t.length) t = t.slice(m[0].length);
+  }
+  let key = '';
+  let start = -1;
+  for (let i = 0; i <= t.length; i++) {
+    const c = i < t.length ? t.charCodeAt(i) : 0;
+    const keep = (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+    if (keep) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      key = start === 0 && i === t.length ? t : key + t.slice(start, i);
+      start = -1;
+    }
+  }
+  return key !== '' ? key : undefined;
+}
+
+/**
  * Comparison key for a title (see module doc). A title that is nothing but punctuation falls back to
  * its folded form without whitespace, so it still has a non-empty key. Empty input gives `''`.
  */
 export function normaliseTitle(title: string): string {
+  const fast = asciiTitleKey(title);
+  if (fast !== undefined) return fast;
   let t = fold(title).trim();
   if (LATIN_START.test(t)) {
     const m = ARTICLE.exec(t);

@@ -7,6 +7,7 @@ import type { DistributionResult } from '../engine/compute';
 import { hashLeafTextInto, MerkleRootBuilder, MerkleTree } from '../merkle/tree';
 import { toHex } from '../merkle/verify';
 import { currencyScale } from '../money';
+import { StatementLeafWriter } from './leaf-writer';
 import { formatMinor, statementLine, statementLineJsonAt, suspenseOutputLine, type StatementLine } from './line';
 
 /**
@@ -16,11 +17,16 @@ import { formatMinor, statementLine, statementLineJsonAt, suspenseOutputLine, ty
 export function buildStatementTree(r: DistributionResult, onLine?: (line: StatementLine, json: string, index: number) => void): MerkleTree {
   const n = r.lines.count;
   const buf = Buffer.allocUnsafe(n * 32);
-  const scale = currencyScale(r.params.currency);
-  for (let i = 0; i < n; i++) {
-    const json = statementLineJsonAt(r, i, scale);
-    hashLeafTextInto(json, buf, i * 32);
-    onLine?.(statementLine(r, i), json, i);
+  if (onLine) {
+    const scale = currencyScale(r.params.currency);
+    for (let i = 0; i < n; i++) {
+      const json = statementLineJsonAt(r, i, scale);
+      hashLeafTextInto(json, buf, i * 32);
+      onLine(statementLine(r, i), json, i);
+    }
+  } else {
+    const w = new StatementLeafWriter(r);
+    for (let i = 0; i < n; i++) w.hashLineInto(i, buf, i * 32);
   }
   return MerkleTree.fromLeafHashBuffer(buf, n);
 }

@@ -11,8 +11,9 @@ import type { DistributionResult } from '../engine/compute';
 import { toHex } from '../merkle/verify';
 import { currencyScale } from '../money';
 import { CsvWriter } from './csv-writer';
-import { hashLeafTextInto, MerkleTree } from '../merkle/tree';
-import { formatMinor, statementLine, statementLineJsonAt, suspenseOutputLine } from './line';
+import { MerkleTree } from '../merkle/tree';
+import { StatementLeafWriter } from './leaf-writer';
+import { formatMinor, statementLine, suspenseOutputLine } from './line';
 import { holderStatement, suspenseRoot } from './proofs';
 
 /** Columns of statements.csv. */
@@ -50,9 +51,10 @@ export async function writeOutputs(r: DistributionResult, dir: string, opts: Wri
   // One pass: each line is hashed into its leaf and written to statements.csv (awaiting back-pressure).
   const n = r.lines.count;
   const leaves = Buffer.allocUnsafe(n * 32);
+  const leafWriter = new StatementLeafWriter(r);
   for (let i = 0; i < n; i++) {
     const l = statementLine(r, i);
-    hashLeafTextInto(statementLineJsonAt(r, i, scale), leaves, i * 32);
+    leafWriter.hashLineInto(i, leaves, i * 32);
     const matched = Object.entries(l.matched).map(([k, v]) => `${k}:${v}`).join('|');
     await statements.row([l.partyId, l.workId, l.iswc, l.title, l.source, l.service, l.territory, l.period, l.useType, l.plays, matched, l.share, l.gross, l.fee, l.deductions, l.net, i]);
   }
