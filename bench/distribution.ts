@@ -157,16 +157,17 @@ async function writeDsr(path: string, lines: number): Promise<void> {
 }
 
 /**
- * The straightforward implementation: one promise per parsed record, a fresh match per line, and
- * decimal.js arithmetic per line for every share, then exact rational entitlements and largest
- * remainder in decimal.js. It is what the engine must agree with and beat.
+ * The straightforward implementation: the same parser (one usage object per line, delivered in
+ * batches, so no promise per line) and matcher (a fresh match per line), decimal.js arithmetic per
+ * line for every share, then exact rational entitlements and largest remainder in decimal.js. It
+ * is what the engine must agree with and beat; its amounts are compared with the engine's.
  */
 async function naive(rep: EngineRepertoire, dsrPath: string): Promise<{ amounts: Map<string, string>; seconds: number }> {
   const t0 = performance.now();
   Decimal.set({ precision: 80 });
   const holder = new Map<string, Decimal>();
   const suspense = new Map<string, Decimal>();
-  for await (const u of parseDsr(dsrPath)) {
+  for await (const batch of parseDsr(dsrPath).batches()) for (const u of batch) {
     const weight = new Decimal(PARAMS.useTypeWeights![u.useType ?? u.commercialModel ?? ''] ?? '1');
     const points = new Decimal(u.plays).times(weight);
     const m = rep.index.match(u);

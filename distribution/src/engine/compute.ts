@@ -10,7 +10,6 @@
  * puts each holder within one minor unit of its exact rational entitlement, and the parts sum to D.
  * The holder's total is split over its statement lines the same way, and so are fee and deductions.
  */
-import { allocateByWeights } from '../allocate';
 import { canonicalJson } from '../canonical-json';
 import { applyRate, currencyScale, divRound, money } from '../money';
 import { bucketPoints, type UsageAggregates, type UsageSource, type WorkBucket } from './aggregate';
@@ -226,9 +225,11 @@ export function computeDistribution(agg: UsageAggregates, rep: EngineRepertoire,
     feeParts = [fee];
     dedParts = [deductions];
   } else {
-    net = allocateByWeights(distributable, weights);
-    feeParts = allocateByWeights(fee, weights);
-    dedParts = allocateByWeights(deductions, weights);
+    // One pass for the three totals: the same largest-remainder rule as allocateByWeights for each.
+    const sum = weights.reduce((a, x) => a + x, 0n);
+    const parts: bigint[][] = [[], [], []];
+    splitTotals([distributable, fee, deductions], weights, sum, parts);
+    [net, feeParts, dedParts] = parts as [bigint[], bigint[], bigint[]];
   }
 
   // 5. Holders, threshold, and their statement lines.

@@ -140,12 +140,15 @@ export async function loadRepertoire(src: RepertoireSource, right: RightType, op
   const recordings: { isrc: string; workId: string }[] = [];
   if (format === 'works-csv') {
     const stream = parseWorksCsv(input, options);
+    // Rows of a work are usually adjacent: the previous row's work saves a map look-up.
+    let prevId = '';
+    let prev: EngineWork | undefined;
     for await (const batch of stream.batches()) for (const r of batch) {
       if (!PARTY_ID_RE.test(r.partyId)) {
         issues.error({ line: r.line, field: 'party_id', code: 'ENGINE.BAD_PARTY_ID', message: `party id ${JSON.stringify(r.partyId)} is not a ledger id (letters, digits, ".", "_", "-"; at most 64)` }, `${r.workId},${r.partyId}`);
         continue;
       }
-      const w = rep.work(r.workId, r.title, r.iswc);
+      const w = prev !== undefined && r.workId === prevId ? prev : (prev = rep.work((prevId = r.workId), r.title, r.iswc));
       // A work has a handful of creators: a linear scan beats a Set per work (a million Sets cost hundreds of MB).
       if (r.partyName && !w.creators.includes(r.partyName) && !PUBLISHER_ROLES.has(r.role.toLowerCase())) w.creators.push(own(r.partyName));
       if (r.right === right) rep.addShare(w, r.partyId, shareUnits(r.share)!);
