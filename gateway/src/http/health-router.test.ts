@@ -25,8 +25,16 @@ describe('gateway basics', () => {
     expect((await t.call('GET', '/docs')).status).toBe(200);
   });
 
+  it('refuses a write body of the wrong media type with 415, not 500', async () => {
+    const res = await t.call('POST', '/api/operator/tariffs', { as: 'music-operator', body: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded', 'idempotency-key': 'media-type-1' } });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    const code = ((await res.json()) as { error: { code: string } }).error.code;
+    expect(code).toMatch(/^VALIDATION\./);
+  });
+
   it('answers unknown routes with the error body', async () => {
-    const res = await t.call('GET', '/no/such/route');
+    const res = await t.call('GET', '/api/no/such/route');
     expect(res.status).toBe(404);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
   });

@@ -14,6 +14,8 @@ export const HTTP_ERROR_STATUS = {
   'AUTH.FORBIDDEN': 403,
   'AUTH.RATE_LIMITED': 429,
   'VALIDATION.INVALID_ARGUMENT': 400,
+  'VALIDATION.PAYLOAD_TOO_LARGE': 413,
+  'VALIDATION.UNSUPPORTED_MEDIA_TYPE': 415,
   NOT_FOUND: 404,
   ALREADY_EXISTS: 409,
 } as const;
@@ -72,6 +74,9 @@ export function isHttpError(e: unknown): e is HttpError {
 export function asHttpError(e: unknown): HttpError | undefined {
   if (e instanceof HttpError) return e;
   if (e instanceof HTTPException && e.status === 400) return new HttpError('VALIDATION.INVALID_ARGUMENT', e.message || 'bad request', { field: 'body' });
+  // The validators refuse a body of another media type with 415 before any schema runs.
+  if (e instanceof HTTPException && e.status === 415) return new HttpError('VALIDATION.UNSUPPORTED_MEDIA_TYPE', e.message || 'unsupported media type', { field: 'content-type' });
+  if (e instanceof HTTPException && e.status === 413) return new HttpError('VALIDATION.PAYLOAD_TOO_LARGE', e.message || 'payload too large', { field: 'body' });
   return undefined;
 }
 
