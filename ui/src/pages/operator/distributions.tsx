@@ -187,8 +187,8 @@ export function DistributionPage({ params }: { params: Record<string, string> })
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const poll = () => {
-      api<Run>(`/api/operator/distributions/${encodeURIComponent(id)}`).then(
-        (r) => {
+      api<{ run: Run }>(`/api/operator/distributions/${encodeURIComponent(id)}`).then(
+        ({ run: r }) => {
           if (stopped) return;
           setRun(r);
           setError(undefined);
