@@ -163,6 +163,7 @@ export const en = {
   'licence.territory': 'Territory',
   'licence.scope': 'Scope',
   'licence.revoked': 'Revoked',
+  'licence.fee': 'Licence fee',
 
   'receipt.title': 'Transaction receipt',
   'receipt.lead': 'Where this transaction sits on the chain. Anyone can check it.',

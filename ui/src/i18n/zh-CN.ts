@@ -152,6 +152,7 @@ export const zhCN: Record<MessageKey, string> = {
   'licence.territory': '地域',
   'licence.scope': '范围',
   'licence.revoked': '已撤销',
+  'licence.fee': '许可费',
   'receipt.title': '交易回执',
   'receipt.lead': '该交易在链上的位置，任何人都可核验。',
   'receipt.tx': '交易',

@@ -26,7 +26,7 @@ export function LicencesPage() {
               <th scope="col">{t('licence.tariff')}</th>
               <th scope="col">{t('licence.term')}</th>
               <th scope="col" class="r">
-                {t('common.fee')}
+                {t('licence.fee')}
               </th>
               <th scope="col">{t('common.status')}</th>
               <th scope="col" />
@@ -119,7 +119,7 @@ export function CertificatePage({ params }: { params: Record<string, string> }) 
               <dd>{c.territory}</dd>
               <dt>{t('licence.scope')}</dt>
               <dd>{c.scope}</dd>
-              <dt>{t('common.fee')}</dt>
+              <dt>{t('licence.fee')}</dt>
               <dd>
                 <Money value={c.fee} currency={c.currency} />
               </dd>

@@ -102,6 +102,17 @@ function Verdict({ v }: { v: LineVerdict | 'running' | undefined }) {
   );
 }
 
+/** The usage source of a line: the engine records it as JSON (`{"file","period"}`); people read the file name. */
+function sourceName(source: string): string {
+  if (!source.startsWith('{')) return source;
+  try {
+    const s = JSON.parse(source) as { file?: unknown };
+    return typeof s.file === 'string' ? s.file : source;
+  } catch {
+    return source;
+  }
+}
+
 function LineRow({ line, runId, partyId }: { line: StatementLine; runId: string; partyId: string | undefined }) {
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
@@ -125,7 +136,7 @@ function LineRow({ line, runId, partyId }: { line: StatementLine; runId: string;
           </button>
           <div class="muted small">{line.iswc ?? line.workId}</div>
         </td>
-        <td>{line.licensee?.name ?? line.usageSource}</td>
+        <td>{line.licensee?.name ?? sourceName(line.usageSource)}</td>
         <td class="r">
           <Num value={line.plays} />
         </td>
@@ -161,7 +172,7 @@ function LineRow({ line, runId, partyId }: { line: StatementLine; runId: string;
               </dd>
               <dt>{t('statements.usage')}</dt>
               <dd>
-                {line.usageSource}
+                {sourceName(line.usageSource)}
                 {line.usageReportId ? <span class="muted"> · {t('statements.report')} {line.usageReportId}</span> : null} · {t('common.period')} {line.period}
               </dd>
               <dt>{t('licence.licensee')}</dt>

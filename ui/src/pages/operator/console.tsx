@@ -342,7 +342,7 @@ export function OperatorLicencesPage() {
           { head: 'licence.licensee', cell: (l) => l.licenseeId },
           { head: 'licence.tariff', cell: (l) => l.tariffId },
           { head: 'licence.term', cell: (l) => `${l.validFrom} – ${l.validTo}` },
-          { head: 'common.fee', right: true, cell: (l) => <Money value={l.fee} currency={l.currency} /> },
+          { head: 'licence.fee', right: true, cell: (l) => <Money value={l.fee} currency={l.currency} /> },
           { head: 'common.status', cell: (l) => enumLabel(t, 'licenceStatus', l.status) },
           {
             head: '',
