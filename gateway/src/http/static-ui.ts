@@ -26,8 +26,9 @@ export function staticUiRouter(distDir: string = UI_DIST) {
   const router = newRouter();
   // serveStatic resolves `root` against the working directory, so pass it relative to it.
   const root = relative(process.cwd(), distDir) || '.';
-  let index: Promise<string> | undefined;
-  const indexHtml = () => (index ??= readFile(join(distDir, 'index.html'), 'utf8'));
+  // Read on each request (a small file): a rebuild while the gateway runs must not leave it
+  // serving an index.html that names assets the build deleted.
+  const indexHtml = () => readFile(join(distDir, 'index.html'), 'utf8');
 
   router.use('/assets/*', async (c, next) => {
     await next();

@@ -123,7 +123,7 @@ export function TransparencyPage() {
                   tooltip: { trigger: 'axis' },
                   legend: { top: 0 },
                   grid: { left: 8, right: 8, bottom: 8, top: 32, containLabel: true },
-                  xAxis: { type: 'category', data: AGES.map((a) => enumLabel(t, 'age', a)) },
+                  xAxis: { type: 'category', data: AGES.map((a) => enumLabel(t, 'age', a)), axisLabel: { interval: 0, rotate: 30 } },
                   yAxis: { type: 'value' },
                   series: ages.data.items.map((c) => ({
                     name: `${c.collectiveId} ${c.currency}`,
