@@ -13,6 +13,8 @@ import { seedDemoUsers } from './auth/demo-accounts';
 import { loadConfig } from './config';
 import { startPostgres, type RunningPostgres } from './db/postgres-server';
 import { seedDemo } from './demo/seed';
+import { seedDemoDistribution } from './demo/seed-distribution';
+import { distributionJobs } from './jobs/distribution-job';
 import { createApp } from './http/app';
 import type { StartupState } from './http/health-router';
 import { EmbeddedLedger } from './ledger/embedded/embedded-ledger';
@@ -56,9 +58,12 @@ async function main(): Promise<void> {
   const auth = await AuthService.open(sql, authOptionsFromConfig(config));
   const projector = new Projector(ledger, sql, { log });
   projector.start();
+  // Runs a previous process left unfinished resume (their ledger commands are idempotent).
+  const services: Services = { config, ledger, sql, projector, auth, log };
+  const resumed = await distributionJobs(services).recover();
+  if (resumed.length > 0) log(`distribution runs resumed: ${resumed.join(', ')}`);
 
   const startup: StartupState = { seed: config.SEED_DEMO ? 'pending' : 'disabled', readModelBlock: async () => (await readCheckpoint(sql))?.blockNumber };
-  const services: Services = { config, ledger, sql, projector, auth, log };
   const app = createApp(services, startup);
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT });
   await new Promise<void>((resolve, reject) => {
@@ -78,6 +83,8 @@ async function main(): Promise<void> {
       const after = await ledger.info();
       if (!outcome.skipped) log(`seed: ${outcome.transactions} transactions in ${((Date.now() - started) / 1000).toFixed(1)} s; ledger height ${after.height}`);
       log(`seed: demo accounts ready (${users.created.length} created); see the README for their passwords`);
+      if (outcome.lastTxId) await projector.waitFor(outcome.lastTxId, 60_000);
+      if ((await seedDemoDistribution(app, sql, log)) === 'done') log('seed: demo distribution of the 2026Q3 KTV pool anchored on the ledger');
     } catch (e) {
       startup.seed = 'failed';
       log(`seed failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -91,6 +98,7 @@ async function main(): Promise<void> {
     stopping = true;
     log(`${signal}: stopping…`);
     server.close();
+    await distributionJobs(services).close();
     await projector.stop();
     await ledger.close();
     await sql.end({ timeout: 5 });

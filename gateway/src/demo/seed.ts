@@ -18,6 +18,8 @@ const FINAL_INCOME_ID = `DEMO-SOC-${DEMO_PERIOD}`;
 export interface SeedOutcome {
   skipped: boolean;
   transactions: number;
+  /** The last transaction the seed submitted (wait for it before reading the read model). */
+  lastTxId?: string;
 }
 
 async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>, onDone: (done: number) => void): Promise<void> {
@@ -53,8 +55,10 @@ export async function seedDemo(port: LedgerPort, log: (line: string) => void = c
   const mspOf = new Map(data.collectives.map((c) => [c.collectiveId, c.mspId]));
   const as = (collectiveId: string) => operatorOf(mspOf.get(collectiveId)!, 'seed');
   let transactions = 0;
+  let lastTxId: string | undefined;
   const submit = async (collectiveId: string, fn: LedgerFunction, commandId: string, args: Record<string, unknown>) => {
-    await port.submit(as(collectiveId), fn, { commandId: `demo:${commandId}`, ...args });
+    const r = await port.submit<{ txId?: string }>(as(collectiveId), fn, { commandId: `demo:${commandId}`, ...args });
+    lastTxId = r.result.txId ?? r.txId;
     transactions++;
   };
   const stage = async <T>(label: string, items: readonly T[], work: (item: T) => Promise<void>) => {
@@ -99,5 +103,5 @@ export async function seedDemo(port: LedgerPort, log: (line: string) => void = c
       source: { kind: 'society', reference: 'Reciprocal remittance, sister society, 2026 H1' },
     }),
   );
-  return { skipped: false, transactions };
+  return { skipped: false, transactions, ...(lastTxId && { lastTxId }) };
 }
