@@ -33,7 +33,21 @@ export interface AuthOptions {
   scryptParams?: ScryptParams;
   /** API key generator (tests inject one to force prefix collisions). */
   generateApiKey?: () => ApiKeyMaterial;
+  /**
+   * How long (ms) a session's looked-up state (not revoked, user enabled, same role) is reused for
+   * later requests with the same token instead of reading `auth.sessions` again; 0 (the default)
+   * reads it on every request. Logout and `disableUser` through this service take effect at once;
+   * a revocation, disabling or role change made elsewhere (another gateway process, SQL) is seen
+   * after at most this long. Signature and expiry are still checked on every request.
+   */
+  sessionCacheMs?: number;
 }
+
+/** Session state reuse the gateway configures (see {@link AuthOptions.sessionCacheMs}). */
+export const DEFAULT_SESSION_CACHE_MS = 2000;
+
+/** At most this many sessions' states are kept in memory; the oldest go first. */
+const SESSION_CACHE_MAX = 10_000;
 
 /** The auth options the gateway's configuration sets. */
 export function authOptionsFromConfig(config: GatewayConfig): AuthOptions {
@@ -43,6 +57,7 @@ export function authOptionsFromConfig(config: GatewayConfig): AuthOptions {
       perUsername: { maxFailures: config.AUTH_LOGIN_MAX_FAILURES, windowMs: config.AUTH_LOGIN_WINDOW_MINUTES * 60_000 },
       perIp: { maxFailures: config.AUTH_LOGIN_MAX_FAILURES_PER_IP, windowMs: config.AUTH_LOGIN_WINDOW_MINUTES * 60_000 },
     },
+    sessionCacheMs: DEFAULT_SESSION_CACHE_MS,
   };
 }
 
@@ -71,6 +86,9 @@ export class AuthService {
   private readonly ttlSeconds: number;
   private readonly now: () => Date;
   private readonly scryptParams: ScryptParams;
+  private readonly sessionCacheMs: number;
+  /** Recently verified sessions: sid → the token's subject and role, the user, and until when to trust it. */
+  private readonly verified = new Map<string, { sub: string; role: string; user: AuthUser; until: number }>();
 
   private constructor(
     readonly sql: postgres.Sql,
@@ -82,6 +100,7 @@ export class AuthService {
     this.now = options.now ?? (() => new Date());
     this.scryptParams = options.scryptParams ?? DEFAULT_SCRYPT_PARAMS;
     this.ttlSeconds = Math.round((options.sessionTtlMinutes ?? DEFAULT_SESSION_TTL_MINUTES) * 60);
+    this.sessionCacheMs = Math.max(0, options.sessionCacheMs ?? 0);
     this.users = new UserStore(sql, this.scryptParams);
     this.sessions = new SessionStore(sql);
     this.apiKeys = new ApiKeyStore(sql, options.generateApiKey);
@@ -149,12 +168,23 @@ export class AuthService {
     const check = checkToken(token, this.signingKey, Math.floor(this.now().getTime() / 1000));
     if (!check.ok) throw unauthenticated(check.problem);
     const { sub, sid, role } = check.payload;
+    const nowMs = this.now().getTime();
+    const known = this.sessionCacheMs > 0 ? this.verified.get(sid) : undefined;
+    // The token's signature binds sid to sub and role, but compare anyway: a hit must match what was checked.
+    if (known && known.until > nowMs && known.sub === sub && known.role === role) return { user: known.user, sessionId: sid };
     const session = await this.sessions.lookup(sid);
     if (!session || session.userId !== sub) throw unauthenticated('unknown_session');
     if (session.revokedAt !== null) throw unauthenticated('revoked');
     if (session.user.disabledAt !== null) throw unauthenticated('disabled');
     if (session.user.role !== role) throw unauthenticated('role_changed');
-    return { user: toAuthUser(session.user), sessionId: sid };
+    const user = toAuthUser(session.user);
+    if (this.sessionCacheMs > 0) {
+      this.verified.delete(sid);
+      this.verified.set(sid, { sub, role, user, until: nowMs + this.sessionCacheMs });
+      // Map iteration is insertion order: drop the oldest beyond the bound.
+      while (this.verified.size > SESSION_CACHE_MAX) this.verified.delete(this.verified.keys().next().value as string);
+    }
+    return { user, sessionId: sid };
   }
 
   /** Checks an API key: live, and its owner enabled. Throws `AUTH.UNAUTHENTICATED`. */
@@ -195,6 +225,7 @@ export class AuthService {
 
   /** Revokes a session (logout); false when it was unknown or already revoked. */
   logout(sessionId: string): Promise<boolean> {
+    this.verified.delete(sessionId);
     return this.sessions.revoke(sessionId);
   }
 
@@ -205,7 +236,13 @@ export class AuthService {
 
   /** Disables an account and revokes its sessions. */
   async disableUser(userId: string): Promise<void> {
+    const forget = () => {
+      for (const [sid, v] of this.verified) if (v.sub === userId) this.verified.delete(sid);
+    };
+    forget();
     await this.users.disable(userId);
     await this.sessions.revokeAllOf(userId);
+    // Again: a request verified while the updates ran may have stored the user as enabled.
+    forget();
   }
 }
