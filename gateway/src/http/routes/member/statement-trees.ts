@@ -22,8 +22,20 @@ export class StatementTrees {
 
   constructor(private readonly sql: postgres.Sql) {}
 
-  /** The tree of `runId`'s statement lines. */
-  async get(runId: string): Promise<MerkleTree> {
+  /**
+   * The tree of `runId`'s statement lines. `final` says the caller checked the run's lines no longer
+   * change (anchoring or done): a tree already built for it is then served without counting the
+   * lines again.
+   */
+  async get(runId: string, final = false): Promise<MerkleTree> {
+    if (final) {
+      const hit = this.entries.get(runId);
+      if (hit) {
+        this.entries.delete(runId);
+        this.entries.set(runId, hit);
+        return hit.tree;
+      }
+    }
     const [row] = await this.sql<{ n: number }[]>`select count(*)::int as n from offchain.statement_lines where run_id = ${runId}`;
     const count = row?.n ?? 0;
     const hit = this.entries.get(runId);
