@@ -9,6 +9,8 @@
  *
  *   npm run bench:gateway [-- --duration 10 --connections 32]
  *
+ * `BENCH_PG_MAX` sets the gateway's PostgreSQL pool size (default 10, as `main.ts`).
+ *
  * Endpoints: the repertoire search (`/api/public/repertoire?q=…`) and a work page
  * (`/api/public/works/{id}`); both also with `Cache-Control: no-cache`, which makes the gateway
  * skip its short-lived answer cache, so the uncached path is measured too. And a member's statement
@@ -295,7 +297,7 @@ async function main(): Promise<void> {
   const log = (line: string) => console.log(line);
   log(`gateway benchmark: ${availableParallelism()} CPUs, ${args.connections} connections, ${args.duration} s per run; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const pg = await startPostgres({ ephemeral: true, log: () => {} });
-  const sql = postgres(pg.url, { max: 10, onnotice: () => {} });
+  const sql = postgres(pg.url, { max: Number(process.env.BENCH_PG_MAX ?? 10), onnotice: () => {} });
   const ledger = await EmbeddedLedger.open({ sql, contracts: contractInstances(), log: () => {} });
   await migrateReadModel(sql);
   await migrateOffchain(sql);
