@@ -10,6 +10,7 @@ import { newRouter } from '../../openapi';
 import { complaintRoutes } from '../complaints';
 import { accountRoutes } from './account';
 import { claimRoutes } from './claims';
+import { StatementPageCache } from './statement-page-cache';
 import { StatementTrees } from './statement-trees';
 import { statementRoutes } from './statements';
 import { workRoutes } from './works';
@@ -23,7 +24,7 @@ export function memberRouter(services: Services) {
   return router
     .route('/', workRoutes(services))
     .route('/', accountRoutes(services))
-    .route('/', statementRoutes(services, trees))
+    .route('/', statementRoutes(services, trees, new StatementPageCache()))
     .route('/', claimRoutes(services))
     .route('/', complaintRoutes(services, 'member'));
 }

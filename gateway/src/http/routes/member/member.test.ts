@@ -296,6 +296,99 @@ describe('member router', () => {
     });
   });
 
+  describe('statement page cache (done, sealed runs)', () => {
+    const url = `/api/member/statements/${RUN}?limit=2`;
+    const setSource = (runId: string, index: number, source: string) => t.db.sql`update offchain.statement_lines set usage_source = ${source} where run_id = ${runId} and line_index = ${index}`;
+
+    it('serves a second request the same bytes with a strong ETag, even if the database changed underneath', async () => {
+      const first = await t.call('GET', url, { as: M001 });
+      expect(first.status).toBe(200);
+      const etag = first.headers.get('etag');
+      expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+      expect(first.headers.get('cache-control')).toBe('private, no-cache');
+      const text = await first.text();
+      try {
+        // A done run's lines do not change; if they did, the cached page would still show.
+        await setSource(RUN, 0, 'changed.csv');
+        const second = await t.call('GET', url, { as: M001 });
+        expect(second.status).toBe(200);
+        expect(second.headers.get('etag')).toBe(etag);
+        expect(await second.text()).toBe(text);
+        expect(JSON.parse(text).lines.items[0].usageSource).toBe('usage-UR-TEST.csv');
+      } finally {
+        await setSource(RUN, 0, 'usage-UR-TEST.csv');
+      }
+    });
+
+    it('never gives another member the cached page: its own page, or 404 as before', async () => {
+      const mine = await t.call('GET', url, { as: M001 });
+      const etag = mine.headers.get('etag')!;
+      const text = await mine.text();
+      const other = await t.call('GET', url, { as: M002, headers: { 'if-none-match': etag } });
+      expect(other.status).toBe(200);
+      const otherText = await other.text();
+      expect(otherText).not.toBe(text);
+      expect(JSON.parse(otherText).lines.items.map((l: Json) => l.index)).toEqual([2]);
+      expect(other.headers.get('etag')).not.toBe(etag);
+      expect((await t.call('GET', url, { as: CAV })).status).toBe(404);
+      expect((await t.call('GET', url, { as: CAV, headers: { 'if-none-match': etag } })).status).toBe(404);
+      expect((await t.call('GET', url)).status).toBe(401);
+    });
+
+    it('answers 304 without a body when If-None-Match holds the ETag', async () => {
+      const etag = (await t.call('GET', url, { as: M001 })).headers.get('etag')!;
+      for (const inm of [etag, `W/${etag}`, `"other", ${etag}`]) {
+        const res = await t.call('GET', url, { as: M001, headers: { 'if-none-match': inm } });
+        expect(res.status).toBe(304);
+        expect(res.headers.get('etag')).toBe(etag);
+        expect(await res.text()).toBe('');
+      }
+      const stale = await t.call('GET', url, { as: M001, headers: { 'if-none-match': '"not-it"' } });
+      expect(stale.status).toBe(200);
+      expect(stale.headers.get('etag')).toBe(etag);
+    });
+
+    it('checks the caller on every request and rebuilds the page when its run no longer matches', async () => {
+      const etag = (await t.call('GET', url, { as: M001 })).headers.get('etag');
+      try {
+        // The member's totals change (they never should in a done run): the cached page is not served.
+        await t.db.sql`update offchain.statement_lines set net = 47.00, usage_source = 'changed.csv' where run_id = ${RUN} and line_index = 0`;
+        const res = await t.call('GET', url, { as: M001 });
+        expect(res.headers.get('etag')).not.toBe(etag);
+        const s = await body(res);
+        expect([s.run.net, s.lines.items[0].usageSource]).toEqual(['79.00', 'changed.csv']);
+        // A run that stops being visible answers 404 although its page is cached.
+        await t.db.sql`update offchain.distribution_runs set status = 'failed' where id = ${RUN}`;
+        expect((await t.call('GET', url, { as: M001 })).status).toBe(404);
+      } finally {
+        await t.db.sql`update offchain.distribution_runs set status = 'done' where id = ${RUN}`;
+        await t.db.sql`update offchain.statement_lines set net = 48.00, usage_source = 'usage-UR-TEST.csv' where run_id = ${RUN} and line_index = 0`;
+      }
+      const again = await t.call('GET', url, { as: M001 });
+      expect(again.headers.get('etag')).toBe(etag);
+    });
+
+    it('does not cache a run that is not final: changes show on the next request', async () => {
+      const ANCHORING = 'RUN-TEST-ANCHORING';
+      const sql = t.db.sql;
+      await sql`insert into offchain.distribution_runs ${sql({ id: ANCHORING, collective_id: 'MCSC', right_type: 'performing', use_type: 'ktv', period: '2026Q4', status: 'anchoring', parameters: sql.json({}), usage_report_ids: ['UR-TEST'], created_by: 'test' })}`;
+      await sql`insert into offchain.statement_lines ${sql({ run_id: ANCHORING, line_index: 0, party_id: 'MCSC-M001', work_id: lines[0]!.work, usage_source: 'before.csv', usage_report_id: null, licensee_id: null, period: '2026Q3', plays: 1, share: '1', gross: '1.00', management_fee: '0.00', deductions: '0.00', net: '1.00', currency: 'CNY', leaf: '{}' })}`;
+      try {
+        const first = await t.call('GET', `/api/member/statements/${ANCHORING}`, { as: M001 });
+        expect(first.status).toBe(200);
+        expect(first.headers.get('etag')).toBeNull();
+        expect((await body(first)).lines.items[0].usageSource).toBe('before.csv');
+        await setSource(ANCHORING, 0, 'after.csv');
+        const second = await body(await t.call('GET', `/api/member/statements/${ANCHORING}`, { as: M001 }));
+        expect(second.lines.items[0].usageSource).toBe('after.csv');
+        expect((await t.call('GET', `/api/member/statements/RUN-TEST-UNFINISHED`, { as: M001 })).status).toBe(404);
+      } finally {
+        await sql`delete from offchain.statement_lines where run_id = ${ANCHORING}`;
+        await sql`delete from offchain.distribution_runs where id = ${ANCHORING}`;
+      }
+    });
+  });
+
   describe('complaints', () => {
     it('files a member complaint with the regulator and lists it for its author only', async () => {
       const res = await t.call('POST', '/api/member/complaints', { as: M002, headers: key('mcmp'), body: { category: 'statement', subject: 'Missing KTV usage', text: 'My Q3 statement shows no KTV plays.' } });

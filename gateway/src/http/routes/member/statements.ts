@@ -4,15 +4,17 @@
  * tariff), and an RFC 6962 inclusion proof against the Merkle root the ledger recorded when the run
  * was opened, with that transaction's block, so a browser can verify the line on its own
  * (`distribution/src/merkle/verify.ts`). Only runs whose lines are final (anchoring or done) show.
+ * A page of a done, sealed run never changes: its bytes are kept (`statement-page-cache.ts`).
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import type { Context, TypedResponse } from 'hono';
 import type { MerkleTree } from '@rtl/distribution/merkle/tree';
 import type { AuthEnv } from '../../../auth/env';
 import type { Services } from '../../../services';
 import { HttpError } from '../../http-error';
 import { decodeCursor, errorResponses, MoneyString, newRouter, pageOf, PageQuery, toPage } from '../../openapi';
 import { memberOf } from './caller';
+import { ifNoneMatch, STATEMENT_CACHE_CONTROL, StatementPageCache, pageKey, type StatementPage } from './statement-page-cache';
 import type { StatementTrees } from './statement-trees';
 
 /** Run statuses whose statement lines no longer change. */
@@ -223,8 +225,19 @@ export function csvField(v: string | number | null): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** A cached statement page: 304 when the caller already holds these bytes, else the bytes as they are. */
+function sendPage(c: Context<AuthEnv>, page: StatementPage): TypedResponse<z.infer<typeof StatementView>, 200, 'json'> {
+  const res =
+    ifNoneMatch(c.req.header('if-none-match'), page.etag)
+      ? c.body(null, 304, { etag: page.etag, 'cache-control': STATEMENT_CACHE_CONTROL })
+      : // Bypasses the context's header merging: the entry's bytes and headers go out as they are.
+        new Response(page.bytes, { status: 200, headers: page.headers });
+  // The bytes are a serialised StatementView; the type only tells the typed client so.
+  return res as unknown as TypedResponse<z.infer<typeof StatementView>, 200, 'json'>;
+}
+
 /** `GET /statements`, `GET /statements/{runId}`, `GET /statements/{runId}/lines/{index}/proof`, `GET /statements/{runId}.csv`. */
-export function statementRoutes(services: Services, trees: StatementTrees) {
+export function statementRoutes(services: Services, trees: StatementTrees, pages = new StatementPageCache()) {
   const { sql } = services;
 
   // Columns of a run for one member: its totals plus the ledger's anchor of the run.
@@ -314,21 +327,30 @@ export function statementRoutes(services: Services, trees: StatementTrees) {
       const { runId } = c.req.valid('param');
       const { limit, cursor } = c.req.valid('query');
       const after = decodeCursor(cursor, 1);
-      // Both at once: the lines are the caller's own by the query itself, and ownRun's 404 wins.
-      const [ownRow, rows] = await Promise.all([ownRun(me.partyId, runId), lineRows(me.partyId, runId, after ? sql`and sl.line_index > ${Number(after[0])}` : sql``, limit + 1)]);
+      const key = pageKey(me.partyId, runId, limit, cursor);
+      const pageLines = () => lineRows(me.partyId, runId, after ? sql`and sl.line_index > ${Number(after[0])}` : sql``, limit + 1);
+      let ownRow: RunRow;
+      let rows: LineRow[];
+      if (pages.has(key)) {
+        // The authorisation check runs on every request, before the cached page is looked at.
+        ownRow = await ownRun(me.partyId, runId);
+        const hit = pages.get(key, JSON.stringify(ownRow));
+        if (hit) return sendPage(c, hit);
+        rows = await pageLines();
+      } else {
+        // Both at once: the lines are the caller's own by the query itself, and ownRun's 404 wins.
+        [ownRow, rows] = await Promise.all([ownRun(me.partyId, runId), pageLines()]);
+      }
       const run = runView(ownRow);
       // ownRun only answers runs whose lines are final.
       const tree = await trees.get(runId, true);
       const computedRoot = rootHex(tree);
-      return c.json(
-        {
-          run,
-          computedRoot,
-          rootMatches: run.anchor !== null && run.anchor.merkleRoot.toLowerCase() === computedRoot && run.anchor.treeSize === tree.size,
-          lines: toPage(rows, limit, (r) => lineView(r, tree), (r) => [r.line_index]),
-        },
-        200,
-      );
+      const rootMatches = run.anchor !== null && run.anchor.merkleRoot.toLowerCase() === computedRoot && run.anchor.treeSize === tree.size;
+      const statement = { run, computedRoot, rootMatches, lines: toPage(rows, limit, (r) => lineView(r, tree), (r) => [r.line_index]) };
+      // Only a done run, sealed on the ledger in a known block, with a matching root is immutable.
+      const immutable = run.status === 'done' && run.anchor !== null && run.anchor.status === 'sealed' && run.anchor.blockNumber !== null && rootMatches;
+      if (!immutable) return c.json(statement, 200);
+      return sendPage(c, pages.set(key, JSON.stringify(statement), JSON.stringify(ownRow)));
     })
     .openapi(proofRoute, async (c) => {
       const me = memberOf(c.var.user);

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ifNoneMatch, pageKey, StatementPageCache, strongEtag } from './statement-page-cache';
+
+describe('StatementPageCache', () => {
+  it('keys pages by party, run, limit and cursor', () => {
+    const keys = [pageKey('P1', 'R', 50, undefined), pageKey('P2', 'R', 50, undefined), pageKey('P1', 'R', 20, undefined), pageKey('P1', 'R', 50, 'c'), pageKey('P1', 'R2', 50, undefined)];
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('serves a page only with the run summary it was built from', () => {
+    const cache = new StatementPageCache();
+    const page = cache.set('k', '{"a":1}', 'run-v1');
+    expect(page.etag).toBe(strongEtag(new TextEncoder().encode('{"a":1}')));
+    expect(page.headers['content-length']).toBe('7');
+    expect(cache.get('k', 'run-v1')).toBe(page);
+    expect(cache.get('k', 'run-v2')).toBeUndefined();
+    expect(cache.has('k')).toBe(false);
+    expect(cache.bytes).toBe(0);
+  });
+
+  it('drops the least recently used pages beyond its entry and byte bounds', () => {
+    const cache = new StatementPageCache({ maxEntries: 2, maxBytes: 40 });
+    cache.set('a', '1234567890', 'f');
+    cache.set('b', '1234567890', 'f');
+    cache.get('a', 'f');
+    cache.set('c', '1234567890', 'f');
+    expect([cache.has('a'), cache.has('b'), cache.has('c')]).toEqual([true, false, true]);
+    const bytes = new StatementPageCache({ maxBytes: 40 });
+    for (const k of ['a', 'b', 'c', 'd', 'e']) bytes.set(k, '1234567890', 'f');
+    expect(bytes.size).toBe(4);
+    expect(bytes.bytes).toBe(40);
+    expect(bytes.has('a')).toBe(false);
+    // A page over a quarter of the bound is answered but not kept.
+    expect(bytes.set('big', 'x'.repeat(11), 'f').bytes.byteLength).toBe(11);
+    expect(bytes.has('big')).toBe(false);
+  });
+
+  it('matches If-None-Match lists, weak forms and *', () => {
+    expect(ifNoneMatch('"x"', '"x"')).toBe(true);
+    expect(ifNoneMatch('W/"x"', '"x"')).toBe(true);
+    expect(ifNoneMatch('"y", "x"', '"x"')).toBe(true);
+    expect(ifNoneMatch('*', '"x"')).toBe(true);
+    expect(ifNoneMatch('"y"', '"x"')).toBe(false);
+    expect(ifNoneMatch(undefined, '"x"')).toBe(false);
+  });
+});
