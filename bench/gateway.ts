@@ -16,7 +16,10 @@
  * skip its short-lived answer cache, so the uncached path is measured too. And a member's statement
  * page (`/api/member/statements/{runId}?limit=50` as `member-MCSC-M001`, signed in through
  * `/auth/login`) over the demo distribution (`seedDemoDistribution`, as `main.ts` seeds it): it is
- * authenticated, so no answer cache applies. Its Express twin does the same authorisation work per
+ * authenticated, so the public answer cache does not apply, but the run is done and sealed, so after
+ * the first request the gateway serves the page's cached bytes (after checking the caller on every
+ * request; `routes/member/statement-page-cache.ts`); there is no switch to bypass that cache, so only
+ * the cached path is measured here. Its Express twin does the same authorisation work per
  * request (checks the token's HMAC and expiry, looks the session and its user up), runs the same SQL
  * and keeps one Merkle tree per run in memory (a final run's lines do not change), so both compute
  * the same proofs.
@@ -357,8 +360,9 @@ async function main(): Promise<void> {
     results[label] = { gw, gwCold, ex };
   }
   {
-    // Authenticated: never served from the answer cache, so "cached" and "uncached" are the same path.
-    const gw = await measure('gateway statement (member, 50 lines)', gatewayUrl + statement, bearer);
+    // A done, sealed run: served from the statement page cache after the first request (no bypass,
+    // so no uncached figure here).
+    const gw = await measure('gateway statement (member, 50 lines, cached)', gatewayUrl + statement, bearer);
     const ex = await measure('express+pg statement (member, 50 lines)', exp.url + statement, bearer);
     results.statement = { gw, gwCold: gw, ex };
   }
@@ -367,8 +371,10 @@ async function main(): Promise<void> {
     const ok = gw.rps >= 10_000 && gw.p99 < 25 && gw.rps >= 3 * ex.rps;
     const okCold = gwCold.rps >= 10_000 && gwCold.p99 < 25 && gwCold.rps >= 3 * ex.rps;
     log(
-      `${label.padEnd(10)} gateway ${gw.rps.toFixed(0)} req/s p99 ${gw.p99} ms; uncached ${gwCold.rps.toFixed(0)} req/s p99 ${gwCold.p99} ms; ` +
-        `express+pg ${ex.rps.toFixed(0)} req/s p99 ${ex.p99} ms; ratio ${(gw.rps / ex.rps).toFixed(2)}× (uncached ${(gwCold.rps / ex.rps).toFixed(2)}×) ${ok ? 'target met' : 'TARGET NOT MET'}${okCold ? '' : ' (uncached: not met)'}`,
+      gwCold === gw
+        ? `${label.padEnd(10)} gateway ${gw.rps.toFixed(0)} req/s p99 ${gw.p99} ms (cached only); express+pg ${ex.rps.toFixed(0)} req/s p99 ${ex.p99} ms; ratio ${(gw.rps / ex.rps).toFixed(2)}× ${ok ? 'target met' : 'TARGET NOT MET'}`
+        : `${label.padEnd(10)} gateway ${gw.rps.toFixed(0)} req/s p99 ${gw.p99} ms; uncached ${gwCold.rps.toFixed(0)} req/s p99 ${gwCold.p99} ms; ` +
+          `express+pg ${ex.rps.toFixed(0)} req/s p99 ${ex.p99} ms; ratio ${(gw.rps / ex.rps).toFixed(2)}× (uncached ${(gwCold.rps / ex.rps).toFixed(2)}×) ${ok ? 'target met' : 'TARGET NOT MET'}${okCold ? '' : ' (uncached: not met)'}`,
     );
   }
 
