@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDecimal, formatMoney, formatRatioAsPercent, sumDecimals } from './format';
+import { formatDecimal, formatMoney, formatRatioAsPercent, isMoneyInput, isRateInput, sumDecimals } from './format';
 
 describe('formatDecimal', () => {
   it('keeps every digit beyond 2^53', () => {
@@ -47,5 +47,24 @@ describe('sumDecimals', () => {
     expect(sumDecimals(['9007199254740992.00', '1.01', '-0.01'])).toBe('9007199254740993.00');
     expect(sumDecimals(['0.1', '0.2'])).toBe('0.3');
     expect(sumDecimals([])).toBe('0');
+  });
+});
+
+describe('money and rate inputs', () => {
+  it('accepts decimal strings at the currency scale', () => {
+    expect(isMoneyInput('1234.50', 'CNY')).toBe(true);
+    expect(isMoneyInput('1234.5', 'CNY')).toBe(true);
+    expect(isMoneyInput('99999999999999999999.99', 'CNY')).toBe(true);
+    expect(isMoneyInput('1200', 'JPY')).toBe(true);
+  });
+  it('refuses floats, signs, exponents, separators and too many digits', () => {
+    for (const v of ['', '1.234', '-1.00', '+1', '1e3', '1,000.00', ' 1.00', '.5', '1.', 'abc']) expect(isMoneyInput(v, 'CNY'), v).toBe(false);
+    expect(isMoneyInput('12.5', 'JPY')).toBe(false);
+  });
+  it('checks rates as strings', () => {
+    expect(isRateInput('0.025')).toBe(true);
+    expect(isRateInput('2.345')).toBe(true);
+    expect(isRateInput('2.5%')).toBe(false);
+    expect(isRateInput('-0.1')).toBe(false);
   });
 });

@@ -155,3 +155,32 @@ export function sumDecimals(values: readonly string[]): string {
   const frac = scale > 0 ? `.${abs.slice(abs.length - scale)}` : '';
   return `${neg ? '-' : ''}${int}${frac}`;
 }
+
+/** Fraction digits of each currency the gateway accepts (the ledger's scale). */
+const CURRENCY_SCALE: Record<string, number> = { CNY: 2, EUR: 2, GBP: 2, HKD: 2, JPY: 0, USD: 2 };
+
+/** The currencies a form may offer. */
+export const CURRENCIES = Object.keys(CURRENCY_SCALE);
+
+/**
+ * Checks what a person typed into a money field, as a string (never through a float): digits, an
+ * optional point and at most the currency's fraction digits, no sign, exponent, spaces or
+ * separators. Returns a regular expression source for the input's `pattern` too.
+ */
+export function isMoneyInput(value: string, currency: string): boolean {
+  return new RegExp(`^${moneyPattern(currency)}$`).test(value);
+}
+
+/** The `pattern` of a money input in `currency` (non-negative, at most the currency's scale). */
+export function moneyPattern(currency: string): string {
+  const scale = CURRENCY_SCALE[currency] ?? 2;
+  return scale === 0 ? '\\d+' : `\\d+(\\.\\d{1,${scale}})?`;
+}
+
+/** The `pattern` of a non-negative rate such as `0.025` (any number of fraction digits). */
+export const RATE_PATTERN = '\\d+(\\.\\d+)?';
+
+/** Checks a non-negative decimal rate typed into a form (`0.025`), as a string. */
+export function isRateInput(value: string): boolean {
+  return new RegExp(`^${RATE_PATTERN}$`).test(value);
+}

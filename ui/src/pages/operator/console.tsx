@@ -6,9 +6,10 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { Badge, DateText, Empty, ErrorBox, Loading, Money, More, PageTitle, TxLink } from '../../components/common';
-import { enumLabel, useI18n } from '../../i18n';
+import { enumLabel, type Translate, useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n/en';
-import { api, newIdempotencyKey, qs } from '../../lib/api';
+import { api, ApiError, newIdempotencyKey, qs } from '../../lib/api';
+import { CURRENCIES, isMoneyInput, isRateInput, moneyPattern, RATE_PATTERN } from '../../lib/format';
 import { useAuth } from '../../lib/auth';
 import { Link } from '../../lib/router';
 import { usePagedApi } from '../../lib/use-api';
@@ -57,12 +58,25 @@ function Register<T>({ path, columns, rowKey, empty }: { path: string; columns: 
   );
 }
 
-/** A write form: fields, a submit button, the error, and a note when done. */
+/** The ledger transaction id in a write's answer: `{ receipt: { txId } }` or `{ txId }`. */
+function txIdOf(result: unknown): string | undefined {
+  if (!result || typeof result !== 'object') return undefined;
+  const r = result as { receipt?: { txId?: unknown }; txId?: unknown };
+  const tx = r.receipt?.txId ?? r.txId;
+  return typeof tx === 'string' ? tx : undefined;
+}
+
+/** A refusal of the form itself (before anything is sent), shown like the API's errors: code and field. */
+function formError(field: string, message: string): ApiError {
+  return new ApiError(0, 'FORM.INVALID', message, { field });
+}
+
+/** A write form: fields, a submit button, the error, and a note with the ledger transaction when done. */
 function WriteForm({ title, submit, children, onDone }: { title: string; submit: (key: string) => Promise<unknown>; children: ComponentChildren; onDone?: () => void }) {
   const { t } = useI18n();
   const [key, setKey] = useState(newIdempotencyKey);
   const [error, setError] = useState<Error>();
-  const [done, setDone] = useState(false);
+  const [done, setDone] = useState<{ txId?: string }>();
   const [busy, setBusy] = useState(false);
   return (
     <form
@@ -72,10 +86,16 @@ function WriteForm({ title, submit, children, onDone }: { title: string; submit:
         e.preventDefault();
         setBusy(true);
         setError(undefined);
-        setDone(false);
-        submit(key).then(
-          () => {
-            setDone(true);
+        setDone(undefined);
+        let pending: Promise<unknown>;
+        try {
+          pending = submit(key);
+        } catch (err) {
+          pending = Promise.reject(err as Error);
+        }
+        pending.then(
+          (result) => {
+            setDone({ txId: txIdOf(result) });
             setBusy(false);
             setKey(newIdempotencyKey());
             onDone?.();
@@ -98,17 +118,93 @@ function WriteForm({ title, submit, children, onDone }: { title: string; submit:
       {done && (
         <p class="verdict verdict-ok" role="status">
           {t('common.saved')}
+          {done.txId && (
+            <>
+              {' '}
+              {t('common.receipt')}: <TxLink txId={done.txId} />
+            </>
+          )}
         </p>
       )}
     </form>
   );
 }
 
-function Field({ label, value, set, name, required = true, type = 'text' }: { label: string; value: string; set: (v: string) => void; name: string; required?: boolean; type?: string }) {
+function Field({
+  label,
+  value,
+  set,
+  name,
+  required = true,
+  type = 'text',
+  pattern,
+  inputMode,
+  placeholder,
+}: {
+  label: string;
+  value: string;
+  set: (v: string) => void;
+  name: string;
+  required?: boolean;
+  type?: string;
+  pattern?: string;
+  inputMode?: 'decimal' | 'numeric';
+  placeholder?: string;
+}) {
   return (
     <label>
       {label}
-      <input name={name} type={type} value={value} required={required} onInput={(e) => set(e.currentTarget.value)} />
+      <input name={name} type={type} value={value} required={required} pattern={pattern} inputMode={inputMode} placeholder={placeholder} onInput={(e) => set(e.currentTarget.value)} />
+    </label>
+  );
+}
+
+/** A money input: a decimal string at the currency's scale, checked as typed and sent as typed. */
+function MoneyField({ label, value, set, name, currency, required = true }: { label: string; value: string; set: (v: string) => void; name: string; currency: string; required?: boolean }) {
+  return <Field label={`${label} (${currency})`} name={name} value={value} set={set} required={required} pattern={moneyPattern(currency)} inputMode="decimal" placeholder={currency === 'JPY' ? '1200' : '1234.50'} />;
+}
+
+/** Throws a form error when a money field does not hold a decimal string at the currency's scale. */
+function checkMoney(t: Translate, field: string, value: string, currency: string): void {
+  if (!isMoneyInput(value, currency)) throw formError(field, t('form.invalidMoney', { value, currency }));
+}
+
+/** Throws a form error when a rate field does not hold a non-negative decimal string. */
+function checkRate(t: Translate, field: string, value: string): void {
+  if (!isRateInput(value)) throw formError(field, t('form.invalidRate', { value }));
+}
+
+function CurrencySelect({ value, set }: { value: string; set: (v: string) => void }) {
+  const { t } = useI18n();
+  return (
+    <label>
+      {t('form.currency')}
+      <select name="currency" value={value} onChange={(e) => set(e.currentTarget.value)}>
+        {CURRENCIES.map((c) => (
+          <option key={c} value={c}>
+            {c}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+const USE_TYPES = ['ktv', 'background_music', 'broadcast', 'streaming', 'live', 'cinema', 'other'];
+const RIGHT_TYPES = ['performing', 'mechanical'];
+
+function UseTypeSelect({ value, set }: { value: string; set: (v: string) => void }) {
+  const { t } = useI18n();
+  return (
+    <label>
+      {t('common.useType')}
+      <select name="useType" value={value} onChange={(e) => set(e.currentTarget.value)}>
+        {USE_TYPES.map((u) => (
+          <option key={u} value={u}>
+            {enumLabel(t, 'use', u)}
+          </option>
+        ))}
+      </select>
     </label>
   );
 }
@@ -313,6 +409,152 @@ interface OpLicence {
   txId: string;
 }
 
+interface OpTariff {
+  id: string;
+  name: string;
+  useType: string;
+  effectiveFrom: string;
+  effectiveTo: string | null;
+  txId: string;
+}
+
+const TARIFF_UNITS = ['room', 'square_metre', 'seat', 'terminal', 'device', 'venue'];
+const TARIFF_PERIODS = ['day', 'month', 'year'];
+
+/** The formula of a tariff from the form's strings; money and rates are checked and sent as typed. */
+function tariffFormula(t: Translate, kind: string, currency: string, f: Record<string, string>): Record<string, unknown> {
+  if (kind === 'flat') {
+    checkRate(t, 'formula.ratePerUnit', f.ratePerUnit ?? '');
+    return { kind, currency, ratePerUnit: f.ratePerUnit, unit: f.unit, period: f.period };
+  }
+  if (kind === 'per_use_capped') {
+    checkMoney(t, 'formula.baseFeePerDay', f.baseFeePerDay ?? '', currency);
+    if (!/^\d+$/.test(f.includedUsesPerDay ?? '')) throw formError('formula.includedUsesPerDay', t('form.invalidCount', { value: f.includedUsesPerDay ?? '' }));
+    checkRate(t, 'formula.feePerExtraUse', f.feePerExtraUse ?? '');
+    checkMoney(t, 'formula.dailyCap', f.dailyCap ?? '', currency);
+    // A count of uses, not money: a whole number checked above.
+    return { kind, currency, baseFeePerDay: f.baseFeePerDay, includedUsesPerDay: Number(f.includedUsesPerDay), feePerExtraUse: f.feePerExtraUse, dailyCap: f.dailyCap };
+  }
+  checkRate(t, 'formula.rate', f.rate ?? '');
+  checkMoney(t, 'formula.minimum', f.minimum ?? '', currency);
+  return { kind, currency, rate: f.rate, minimum: f.minimum, period: f.period };
+}
+
+/** Publishing a tariff (`POST /api/operator/tariffs`) and the collective's tariffs. */
+function TariffsSection() {
+  const { t } = useI18n();
+  const [tick, setTick] = useState(0);
+  const [tariffId, setTariffId] = useState('');
+  const [name, setName] = useState('');
+  const [useType, setUseType] = useState('ktv');
+  const [rightTypes, setRightTypes] = useState<string[]>(['performing']);
+  const [reasoning, setReasoning] = useState('');
+  const [kind, setKind] = useState('flat');
+  const [currency, setCurrency] = useState('CNY');
+  const [effectiveFrom, setEffectiveFrom] = useState('');
+  const [formula, setFormula] = useState<Record<string, string>>({ unit: 'room', period: 'year', includedUsesPerDay: '0' });
+  const setF = (k: string) => (v: string) => setFormula((f) => ({ ...f, [k]: v }));
+  const toggleRight = (r: string, on: boolean) => setRightTypes((xs) => (on ? [...xs.filter((x) => x !== r), r].sort((a, b) => RIGHT_TYPES.indexOf(a) - RIGHT_TYPES.indexOf(b)) : xs.filter((x) => x !== r)));
+  const periodSelect = (
+    <label>
+      {t('tariffForm.period')}
+      <select name="period" value={formula.period} onChange={(e) => setF('period')(e.currentTarget.value)}>
+        {TARIFF_PERIODS.map((p) => (
+          <option key={p} value={p}>
+            {enumLabel(t, 'period', p)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+  return (
+    <>
+      <h2>{t('tariffForm.list')}</h2>
+      <WriteForm
+        title={t('tariffForm.publish')}
+        onDone={() => setTick(tick + 1)}
+        submit={(key) => {
+          if (rightTypes.length === 0) throw formError('rightTypes', t('tariffForm.noRightType'));
+          const body = { tariffId, name, useType, rightTypes, reasoning, formula: tariffFormula(t, kind, currency, formula), effectiveFrom };
+          return api('/api/operator/tariffs', { method: 'POST', idempotencyKey: key, body });
+        }}
+      >
+        <Field label={t('common.id')} name="tariffId" value={tariffId} set={setTariffId} placeholder="T-KTV-2027" />
+        <Field label={t('parties.name')} name="name" value={name} set={setName} />
+        <UseTypeSelect value={useType} set={setUseType} />
+        <fieldset class="plain-fieldset">
+          <legend>{t('tariffForm.rightTypes')}</legend>
+          {RIGHT_TYPES.map((r) => (
+            <label class="check" key={r}>
+              <input type="checkbox" name="rightTypes" value={r} checked={rightTypes.includes(r)} onChange={(e) => toggleRight(r, e.currentTarget.checked)} /> {enumLabel(t, 'right', r)}
+            </label>
+          ))}
+        </fieldset>
+        <Field label={t('tariffForm.effectiveFrom')} name="effectiveFrom" type="date" value={effectiveFrom} set={setEffectiveFrom} />
+        <label class="span-all">
+          {t('tariff.reasoning')}
+          <textarea name="reasoning" rows={3} required value={reasoning} onInput={(e) => setReasoning(e.currentTarget.value)} />
+        </label>
+        <label>
+          {t('tariffForm.kind')}
+          <select name="kind" value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
+            {['flat', 'per_use_capped', 'revenue_share'].map((k) => (
+              <option key={k} value={k}>
+                {t(`tariffKind.${k}` as MessageKey)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <CurrencySelect value={currency} set={setCurrency} />
+        {kind === 'flat' && (
+          <>
+            <Field label={t('tariffForm.ratePerUnit')} name="ratePerUnit" value={formula.ratePerUnit ?? ''} set={setF('ratePerUnit')} pattern={RATE_PATTERN} inputMode="decimal" placeholder="0.50" />
+            <label>
+              {t('tariffForm.unit')}
+              <select name="unit" value={formula.unit} onChange={(e) => setF('unit')(e.currentTarget.value)}>
+                {TARIFF_UNITS.map((u) => (
+                  <option key={u} value={u}>
+                    {enumLabel(t, 'unit', u)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            {periodSelect}
+          </>
+        )}
+        {kind === 'per_use_capped' && (
+          <>
+            <MoneyField label={t('tariffForm.baseFeePerDay')} name="baseFeePerDay" value={formula.baseFeePerDay ?? ''} set={setF('baseFeePerDay')} currency={currency} />
+            <Field label={t('tariffForm.includedUsesPerDay')} name="includedUsesPerDay" value={formula.includedUsesPerDay ?? ''} set={setF('includedUsesPerDay')} pattern="\d+" inputMode="numeric" />
+            <Field label={t('tariffForm.feePerExtraUse')} name="feePerExtraUse" value={formula.feePerExtraUse ?? ''} set={setF('feePerExtraUse')} pattern={RATE_PATTERN} inputMode="decimal" placeholder="0.30" />
+            <MoneyField label={t('tariffForm.dailyCap')} name="dailyCap" value={formula.dailyCap ?? ''} set={setF('dailyCap')} currency={currency} />
+          </>
+        )}
+        {kind === 'revenue_share' && (
+          <>
+            <Field label={t('tariffForm.rate')} name="rate" value={formula.rate ?? ''} set={setF('rate')} pattern={RATE_PATTERN} inputMode="decimal" placeholder="0.025" />
+            <MoneyField label={t('tariffForm.minimum')} name="minimum" value={formula.minimum ?? ''} set={setF('minimum')} currency={currency} />
+            {periodSelect}
+          </>
+        )}
+        <p class="small muted">{t('tariffForm.hint')}</p>
+      </WriteForm>
+      <Register<OpTariff>
+        key={tick}
+        path="/api/operator/tariffs?limit=50"
+        rowKey={(x) => x.id}
+        columns={[
+          { head: 'common.id', cell: (x) => <Link href={`/tariffs/${encodeURIComponent(x.id)}`}>{x.id}</Link> },
+          { head: 'parties.name', cell: (x) => x.name },
+          { head: 'common.useType', cell: (x) => enumLabel(t, 'use', x.useType) },
+          { head: 'tariff.effective', cell: (x) => `${x.effectiveFrom} – ${x.effectiveTo ?? ''}` },
+          { head: 'common.receipt', cell: (x) => <TxLink txId={x.txId} /> },
+        ]}
+      />
+    </>
+  );
+}
+
 /** `/operator/licences`: licences (revocable) and the tariffs behind them. */
 export function OperatorLicencesPage() {
   const { t } = useI18n();
@@ -332,6 +574,8 @@ export function OperatorLicencesPage() {
       <p>
         <Link href="/tariffs">{t('nav.tariffs')}</Link>
       </p>
+      <TariffsSection />
+      <h2>{t('nav.operator.licences')}</h2>
       <ErrorBox error={error} />
       <Register<OpLicence>
         key={tick}
