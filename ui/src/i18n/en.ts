@@ -541,6 +541,11 @@ export const en = {
   'tariffKind.flat': 'Flat rate per unit',
   'tariffKind.per_use_capped': 'Per use, with a daily cap',
   'tariffKind.revenue_share': 'Share of revenue',
+  'licenceForm.issue': 'Issue a licence',
+  'licenceForm.validFrom': 'Valid from',
+  'licenceForm.validTo': 'Valid to',
+  'licenceForm.badTerm': 'The term ends before it starts.',
+  'licenceForm.hint': 'Territory is an ISO 3166 code such as CN or CN-BJ. The licensee and tariff must be your collective’s; the licence gets a verification code for its certificate.',
 } as const;
 
 /** A message key. */

@@ -508,4 +508,9 @@ export const zhCN: Record<MessageKey, string> = {
   'tariffKind.flat': '按单位固定费率',
   'tariffKind.per_use_capped': '按次计费（每日封顶）',
   'tariffKind.revenue_share': '收入分成',
+  'licenceForm.issue': '签发许可',
+  'licenceForm.validFrom': '生效日期',
+  'licenceForm.validTo': '截止日期',
+  'licenceForm.badTerm': '许可期限的截止日期早于生效日期。',
+  'licenceForm.hint': '地域为 ISO 3166 代码，例如 CN 或 CN-BJ。被许可人和费率须属于本组织；许可将获得用于证书的验证码。',
 };

@@ -555,6 +555,44 @@ function TariffsSection() {
   );
 }
 
+/** Issuing a licence (`POST /api/operator/licences`); the licence id is made from the form's key. */
+function IssueLicenceForm({ onDone }: { onDone: () => void }) {
+  const { t } = useI18n();
+  const [licenseeId, setLicenseeId] = useState('');
+  const [tariffId, setTariffId] = useState('');
+  const [validFrom, setValidFrom] = useState('');
+  const [validTo, setValidTo] = useState('');
+  const [territory, setTerritory] = useState('CN');
+  const [scope, setScope] = useState('');
+  const [fee, setFee] = useState('');
+  const [currency, setCurrency] = useState('CNY');
+  return (
+    <WriteForm
+      title={t('licenceForm.issue')}
+      onDone={onDone}
+      submit={(key) => {
+        checkMoney(t, 'fee', fee, currency);
+        if (validTo && validFrom && validTo < validFrom) throw formError('validTo', t('licenceForm.badTerm'));
+        return api('/api/operator/licences', {
+          method: 'POST',
+          idempotencyKey: key,
+          body: { licenceId: `LIC-${key.slice(0, 8)}`, licenseeId, tariffId, validFrom, validTo, territory, scope, fee, currency },
+        });
+      }}
+    >
+      <Field label={t('licence.licensee')} name="licenseeId" value={licenseeId} set={setLicenseeId} />
+      <Field label={t('licence.tariff')} name="tariffId" value={tariffId} set={setTariffId} />
+      <Field label={t('licenceForm.validFrom')} name="validFrom" type="date" value={validFrom} set={setValidFrom} />
+      <Field label={t('licenceForm.validTo')} name="validTo" type="date" value={validTo} set={setValidTo} />
+      <Field label={t('licence.territory')} name="territory" value={territory} set={(v) => setTerritory(v.toUpperCase())} pattern="[A-Z]{2}(-[A-Z0-9]{1,3})?" placeholder="CN-BJ" />
+      <Field label={t('licence.scope')} name="scope" value={scope} set={setScope} />
+      <MoneyField label={t('licence.fee')} name="fee" value={fee} set={setFee} currency={currency} />
+      <CurrencySelect value={currency} set={setCurrency} />
+      <p class="small muted">{t('licenceForm.hint')}</p>
+    </WriteForm>
+  );
+}
+
 /** `/operator/licences`: licences (revocable) and the tariffs behind them. */
 export function OperatorLicencesPage() {
   const { t } = useI18n();
@@ -576,6 +614,7 @@ export function OperatorLicencesPage() {
       </p>
       <TariffsSection />
       <h2>{t('nav.operator.licences')}</h2>
+      <IssueLicenceForm onDone={() => setTick(tick + 1)} />
       <ErrorBox error={error} />
       <Register<OpLicence>
         key={tick}
