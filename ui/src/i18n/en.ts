@@ -546,6 +546,12 @@ export const en = {
   'licenceForm.validTo': 'Valid to',
   'licenceForm.badTerm': 'The term ends before it starts.',
   'licenceForm.hint': 'Territory is an ISO 3166 code such as CN or CN-BJ. The licensee and tariff must be your collective’s; the licence gets a verification code for its certificate.',
+  'invoiceForm.issue': 'Issue an invoice',
+  'invoiceForm.id': 'Invoice ID (optional)',
+  'invoiceForm.licence': 'Licence ID (optional)',
+  'invoiceForm.dueDate': 'Due date (optional)',
+  'invoiceForm.description': 'Description (optional)',
+  'invoiceForm.hint': 'The invoice names the pool its payments go into. Without an ID one is made from this form.',
 } as const;
 
 /** A message key. */

@@ -513,4 +513,10 @@ export const zhCN: Record<MessageKey, string> = {
   'licenceForm.validTo': '截止日期',
   'licenceForm.badTerm': '许可期限的截止日期早于生效日期。',
   'licenceForm.hint': '地域为 ISO 3166 代码，例如 CN 或 CN-BJ。被许可人和费率须属于本组织；许可将获得用于证书的验证码。',
+  'invoiceForm.issue': '开具发票',
+  'invoiceForm.id': '发票编号（可选）',
+  'invoiceForm.licence': '许可编号（可选）',
+  'invoiceForm.dueDate': '付款截止日（可选）',
+  'invoiceForm.description': '说明（可选）',
+  'invoiceForm.hint': '发票注明其付款所入的收益池。未填写编号时将自动生成。',
 };

@@ -653,6 +653,65 @@ interface OpInvoice {
   status: string;
 }
 
+/** Issuing an invoice to a licensee (`POST /api/operator/invoices`) for one pool. */
+function IssueInvoiceForm({ onDone }: { onDone: () => void }) {
+  const { t } = useI18n();
+  const [invoiceId, setInvoiceId] = useState('');
+  const [licenseeId, setLicenseeId] = useState('');
+  const [licenceId, setLicenceId] = useState('');
+  const [rightType, setRightType] = useState('performing');
+  const [useType, setUseType] = useState('ktv');
+  const [period, setPeriod] = useState('');
+  const [amount, setAmount] = useState('');
+  const [currency, setCurrency] = useState('CNY');
+  const [dueDate, setDueDate] = useState('');
+  const [description, setDescription] = useState('');
+  return (
+    <WriteForm
+      title={t('invoiceForm.issue')}
+      onDone={onDone}
+      submit={(key) => {
+        checkMoney(t, 'amount', amount, currency);
+        return api('/api/operator/invoices', {
+          method: 'POST',
+          idempotencyKey: key,
+          body: {
+            invoiceId: invoiceId || `INV-${key.slice(0, 8)}`,
+            licenseeId,
+            ...(licenceId && { licenceId }),
+            pool: { rightType, useType, period },
+            amount,
+            currency,
+            ...(dueDate && { dueDate }),
+            ...(description.trim() && { description }),
+          },
+        });
+      }}
+    >
+      <Field label={t('invoiceForm.id')} name="invoiceId" value={invoiceId} set={setInvoiceId} required={false} />
+      <Field label={t('licence.licensee')} name="licenseeId" value={licenseeId} set={setLicenseeId} />
+      <Field label={t('invoiceForm.licence')} name="licenceId" value={licenceId} set={setLicenceId} required={false} />
+      <label>
+        {t('common.rightType')}
+        <select name="rightType" value={rightType} onChange={(e) => setRightType(e.currentTarget.value)}>
+          {RIGHT_TYPES.map((r) => (
+            <option key={r} value={r}>
+              {enumLabel(t, 'right', r)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <UseTypeSelect value={useType} set={setUseType} />
+      <Field label={t('common.period')} name="period" value={period} set={setPeriod} pattern="\d{4}(H[12]|Q[1-4]|M(0[1-9]|1[0-2]))?" placeholder="2026Q3" />
+      <MoneyField label={t('common.amount')} name="amount" value={amount} set={setAmount} currency={currency} />
+      <CurrencySelect value={currency} set={setCurrency} />
+      <Field label={t('invoiceForm.dueDate')} name="dueDate" type="date" value={dueDate} set={setDueDate} required={false} />
+      <Field label={t('invoiceForm.description')} name="description" value={description} set={setDescription} required={false} />
+      <p class="small muted">{t('invoiceForm.hint')}</p>
+    </WriteForm>
+  );
+}
+
 /** `/operator/income`: invoices with their payments, and recording a payment. */
 export function OperatorIncomePage() {
   const { t } = useI18n();
@@ -664,6 +723,7 @@ export function OperatorIncomePage() {
   return (
     <section>
       <PageTitle title={t('nav.operator.income')} lead={t('income.lead')} />
+      <IssueInvoiceForm onDone={() => setTick(tick + 1)} />
       <WriteForm
         title={t('income.recordPayment')}
         onDone={() => setTick(tick + 1)}
