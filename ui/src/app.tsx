@@ -52,6 +52,7 @@ const ROLE_NAV: Record<SessionUser['role'], NavItem[]> = {
     { href: '/operator/licences', label: 'nav.operator.licences' },
     { href: '/operator/income', label: 'nav.operator.income' },
     { href: '/operator/distributions', label: 'nav.operator.distributions' },
+    { href: '/operator/claims', label: 'nav.operator.claims' },
     { href: '/operator/payouts', label: 'nav.operator.payouts' },
     { href: '/operator/entries', label: 'nav.operator.entries' },
   ],

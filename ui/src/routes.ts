@@ -11,6 +11,7 @@ import { InvoicesPage } from './pages/licensee/invoices';
 import { CertificatePage, LicencesPage } from './pages/licensee/licences';
 import { UsagePage } from './pages/licensee/usage';
 import { OperatorEntriesPage, OperatorHomePage, OperatorIncomePage, OperatorLicencesPage, OperatorPayoutsPage, OperatorWorksPage, PartiesPage } from './pages/operator/console';
+import { OperatorClaimsPage } from './pages/operator/claims';
 import { DistributionPage, DistributionsPage } from './pages/operator/distributions';
 import { HomePage } from './pages/public/home';
 import { LedgerPage, ReceiptPage } from './pages/public/ledger';
@@ -75,6 +76,7 @@ export const routes: RouteDef[] = [
   { path: '/operator/income', component: OperatorIncomePage, role: 'operator' },
   { path: '/operator/distributions', component: DistributionsPage, role: 'operator' },
   { path: '/operator/distributions/:id', component: DistributionPage, role: 'operator' },
+  { path: '/operator/claims', component: OperatorClaimsPage, role: 'operator' },
   { path: '/operator/payouts', component: OperatorPayoutsPage, role: 'operator' },
   { path: '/operator/entries', component: OperatorEntriesPage, role: 'operator' },
 ];

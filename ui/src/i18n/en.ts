@@ -552,6 +552,16 @@ export const en = {
   'invoiceForm.dueDate': 'Due date (optional)',
   'invoiceForm.description': 'Description (optional)',
   'invoiceForm.hint': 'The invoice names the pool its payments go into. Without an ID one is made from this form.',
+  'nav.operator.claims': 'Claims on suspense',
+  'opClaims.lead': 'Members’ claims on money held in suspense. Accepting releases the amount to the claimant on the ledger; rejecting needs a note and moves no money.',
+  'opClaims.claimant': 'Claimant',
+  'opClaims.accept': 'Accept',
+  'opClaims.reject': 'Reject',
+  'opClaims.rejectClaim': 'Reject claim {id}',
+  'opClaims.note': 'Note to the member (why)',
+  'opClaims.rejectSubmit': 'Reject claim',
+  'opClaims.accepted': 'Claim {id} accepted.',
+  'opClaims.rejected': 'Claim {id} rejected.',
 } as const;
 
 /** A message key. */

@@ -219,6 +219,7 @@ export function OperatorHomePage() {
     ['/operator/licences', 'nav.operator.licences'],
     ['/operator/income', 'nav.operator.income'],
     ['/operator/distributions', 'nav.operator.distributions'],
+    ['/operator/claims', 'nav.operator.claims'],
     ['/operator/payouts', 'nav.operator.payouts'],
     ['/operator/entries', 'nav.operator.entries'],
   ];
