@@ -32,12 +32,14 @@ const ROLE_NAV: Record<SessionUser['role'], NavItem[]> = {
     { href: '/member/payouts', label: 'nav.member.payouts' },
     { href: '/member/works', label: 'nav.member.works' },
     { href: '/member/claims', label: 'nav.member.claims' },
+    { href: '/member/complaints', label: 'nav.member.complaints' },
   ],
   licensee: [
     { href: '/licensee', label: 'nav.licensee.licences' },
     { href: '/licensee/invoices', label: 'nav.licensee.invoices' },
     { href: '/licensee/usage', label: 'nav.licensee.usage' },
     { href: '/licensee/coverage', label: 'nav.licensee.coverage' },
+    { href: '/licensee/complaints', label: 'nav.licensee.complaints' },
   ],
   regulator: [
     { href: '/regulator', label: 'nav.regulator.dashboard' },

@@ -14,6 +14,7 @@ import { OperatorEntriesPage, OperatorHomePage, OperatorIncomePage, OperatorLice
 import { OperatorClaimsPage } from './pages/operator/claims';
 import { DistributionPage, DistributionsPage } from './pages/operator/distributions';
 import { HomePage } from './pages/public/home';
+import { LicenseeComplaintsPage, MemberComplaintsPage } from './pages/shared/complaints';
 import { LedgerPage, ReceiptPage } from './pages/public/ledger';
 import { LoginPage } from './pages/public/login';
 import { RepertoirePage, WorkPage } from './pages/public/repertoire';
@@ -55,12 +56,14 @@ export const routes: RouteDef[] = [
   { path: '/member/payouts', component: PayoutsPage, role: 'member' },
   { path: '/member/works', component: MyWorksPage, role: 'member' },
   { path: '/member/claims', component: ClaimsPage, role: 'member' },
+  { path: '/member/complaints', component: MemberComplaintsPage, role: 'member' },
 
   { path: '/licensee', component: LicencesPage, role: 'licensee' },
   { path: '/licensee/licences/:id/certificate', component: CertificatePage, role: 'licensee' },
   { path: '/licensee/invoices', component: InvoicesPage, role: 'licensee' },
   { path: '/licensee/usage', component: UsagePage, role: 'licensee' },
   { path: '/licensee/coverage', component: CoveragePage, role: 'licensee' },
+  { path: '/licensee/complaints', component: LicenseeComplaintsPage, role: 'licensee' },
 
   { path: '/regulator', component: RegulatorDashboardPage, role: 'regulator' },
   { path: '/regulator/deadlines', component: DeadlinesPage, role: 'regulator' },

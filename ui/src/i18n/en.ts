@@ -562,6 +562,16 @@ export const en = {
   'opClaims.rejectSubmit': 'Reject claim',
   'opClaims.accepted': 'Claim {id} accepted.',
   'opClaims.rejected': 'Claim {id} rejected.',
+  'nav.member.complaints': 'Complaints',
+  'nav.licensee.complaints': 'Complaints',
+  'myComplaints.lead': 'Complain about your collective to the regulator. The regulator must investigate within 60 days; the collective cannot hold a complaint back.',
+  'myComplaints.file': 'File a complaint',
+  'myComplaints.category': 'Category',
+  'myComplaints.text': 'What happened',
+  'myComplaints.privacy': 'The text is kept off the ledger (it may hold personal data); only its SHA-256 fingerprint and the subject are recorded on it.',
+  'myComplaints.submit': 'Submit complaint',
+  'myComplaints.filed': 'Complaint {id} filed with the regulator,',
+  'myComplaints.mine': 'My complaints',
 } as const;
 
 /** A message key. */
