@@ -572,6 +572,7 @@ export const en = {
   'myComplaints.submit': 'Submit complaint',
   'myComplaints.filed': 'Complaint {id} filed with the regulator,',
   'myComplaints.mine': 'My complaints',
+  'tariffForm.inForce': 'In force',
 } as const;
 
 /** A message key. */

@@ -539,4 +539,5 @@ export const zhCN: Record<MessageKey, string> = {
   'myComplaints.submit': '提交投诉',
   'myComplaints.filed': '投诉 {id} 已提交监管机构，',
   'myComplaints.mine': '我的投诉',
+  'tariffForm.inForce': '有效期',
 };

@@ -462,7 +462,7 @@ function TariffsSection() {
       <select name="period" value={formula.period} onChange={(e) => setF('period')(e.currentTarget.value)}>
         {TARIFF_PERIODS.map((p) => (
           <option key={p} value={p}>
-            {enumLabel(t, 'period', p)}
+            {enumLabel(t, 'per', p)}
           </option>
         ))}
       </select>
@@ -548,7 +548,7 @@ function TariffsSection() {
           { head: 'common.id', cell: (x) => <Link href={`/tariffs/${encodeURIComponent(x.id)}`}>{x.id}</Link> },
           { head: 'parties.name', cell: (x) => x.name },
           { head: 'common.useType', cell: (x) => enumLabel(t, 'use', x.useType) },
-          { head: 'tariff.effective', cell: (x) => `${x.effectiveFrom} – ${x.effectiveTo ?? ''}` },
+          { head: 'tariffForm.inForce', cell: (x) => `${x.effectiveFrom} – ${x.effectiveTo ?? ''}` },
           { head: 'common.receipt', cell: (x) => <TxLink txId={x.txId} /> },
         ]}
       />
