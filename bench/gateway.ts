@@ -37,6 +37,7 @@ import type { Server } from 'node:http';
 import { availableParallelism, loadavg } from 'node:os';
 import postgres from 'postgres';
 import { z } from 'zod';
+import { parseFlags } from './flags';
 import { DEMO_ACCOUNTS, seedDemoUsers } from '../gateway/src/auth/demo-accounts';
 import { loadOrCreateSecret, SESSION_SIGNING_KEY } from '../gateway/src/auth/secrets';
 import { AuthService, authOptionsFromConfig } from '../gateway/src/auth/service';
@@ -56,12 +57,7 @@ const argsSchema = z.object({
 });
 
 function parseArgs(argv: string[]): z.infer<typeof argsSchema> {
-  const raw: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i += 2) {
-    const k = argv[i]?.replace(/^--/, '');
-    if (k && argv[i + 1] !== undefined) raw[k] = argv[i + 1]!;
-  }
-  return argsSchema.parse(raw);
+  return parseFlags(argsSchema, argv);
 }
 
 // ---- the comparison: the same two endpoints with Express and pg (no cache, no validation library) ----

@@ -7,6 +7,7 @@
  */
 import { contractInstances, isLedgerError } from '@rtl/chaincode';
 import { z } from 'zod';
+import { parseFlags } from './flags';
 import { startPostgres } from '../gateway/src/db/postgres-server';
 import { EmbeddedLedger } from '../gateway/src/ledger/embedded/embedded-ledger';
 import { MSP, operatorOf } from '../gateway/src/ledger/organisations';
@@ -18,12 +19,7 @@ const argsSchema = z.object({
 });
 
 function parseArgs(argv: string[]): z.infer<typeof argsSchema> {
-  const raw: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i += 2) {
-    const k = argv[i]?.replace(/^--/, '');
-    if (k && argv[i + 1] !== undefined) raw[k] = argv[i + 1]!;
-  }
-  return argsSchema.parse(raw);
+  return parseFlags(argsSchema, argv);
 }
 
 function percentile(sorted: number[], p: number): number {

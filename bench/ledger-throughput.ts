@@ -13,6 +13,7 @@
 import { contractInstances } from '@rtl/chaincode';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { parseFlags } from './flags';
 import { fabricInstalled, goRequirementProblem, networkDown, networkRunning, networkUp, profilePath } from '../fabric-network/src/control';
 import { startPostgres } from '../gateway/src/db/postgres-server';
 import { EmbeddedLedger } from '../gateway/src/ledger/embedded/embedded-ledger';
@@ -27,12 +28,7 @@ const argsSchema = z.object({
 });
 
 function parseArgs(argv: string[]): z.infer<typeof argsSchema> {
-  const raw: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i += 2) {
-    const k = argv[i]?.replace(/^--/, '');
-    if (k && argv[i + 1] !== undefined) raw[k] = argv[i + 1]!;
-  }
-  return argsSchema.parse(raw);
+  return parseFlags(argsSchema, argv);
 }
 
 interface AdapterFigures {
