@@ -18,6 +18,24 @@ describe('StatementPageCache', () => {
     expect(cache.bytes).toBe(0);
   });
 
+  it('serves a page without a re-check only within recheckMs of its last check', () => {
+    let now = 1000;
+    const cache = new StatementPageCache({ recheckMs: 2000, now: () => now });
+    const page = cache.set('k', '{"a":1}', 'run-v1');
+    now += 2000;
+    expect(cache.fresh('k')).toBe(page);
+    now += 1;
+    expect(cache.fresh('k')).toBeUndefined();
+    expect(cache.has('k')).toBe(true);
+    // A re-check with the same summary renews the window; a different one drops the page.
+    expect(cache.get('k', 'run-v1')).toBe(page);
+    expect(cache.fresh('k')).toBe(page);
+    now += 2001;
+    expect(cache.get('k', 'run-v2')).toBeUndefined();
+    expect(cache.fresh('k')).toBeUndefined();
+    expect(cache.fresh('missing')).toBeUndefined();
+  });
+
   it('drops the least recently used pages beyond its entry and byte bounds', () => {
     const cache = new StatementPageCache({ maxEntries: 2, maxBytes: 40 });
     cache.set('a', '1234567890', 'f');

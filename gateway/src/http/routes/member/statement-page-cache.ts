@@ -3,11 +3,14 @@
  * the ledger, its statement lines, their Merkle proofs and the root are immutable, so a member's
  * page of it (a fixed `limit` and `cursor`) is the same bytes every time: it is built once and kept
  * here, with a strong ETag over those bytes. Entries are keyed by the caller's party as well as the
- * run, limit and cursor, and the route looks them up only after it has checked, on that request,
- * that the caller has lines in the run; so one member's page is never served to another. The run
- * summary the check returned is stored with the page and compared on every hit: if it differs
- * (which a sealed run should never do), the page is rebuilt. Bounded by entries and bytes, least
- * recently used first out.
+ * run, limit and cursor, and a page is stored only after the route has checked that the caller has
+ * lines in the run; so one member's page is never served to another.
+ *
+ * The run summary that check returned is stored with the page. A hit within `recheckMs` (default
+ * 2 s, the same bound as the session cache) of the last check is served from memory alone; an older
+ * one repeats the check and, if the summary differs (which a done, sealed run should never do: `done`
+ * is terminal), the page is rebuilt, or the run answers 404 if it is no longer visible. Bounded by
+ * entries and bytes, least recently used first out.
  */
 import { createHash } from 'node:crypto';
 
@@ -15,8 +18,10 @@ import { createHash } from 'node:crypto';
 export interface StatementPage {
   bytes: Uint8Array<ArrayBuffer>;
   etag: string;
-  /** The run summary the page was built with; a hit must present the same one. */
+  /** The run summary the page was built with; a re-check must present the same one. */
   fingerprint: string;
+  /** When the caller's access and the run summary were last confirmed (`performance.now()`). */
+  checkedAt: number;
   /** Response headers of a hit, built once. */
   headers: Record<string, string>;
 }
@@ -27,6 +32,10 @@ export interface StatementPageCacheOptions {
   maxEntries?: number;
   /** At most this many bytes of pages are kept. Default 64 MiB. */
   maxBytes?: number;
+  /** A page confirmed longer ago than this (ms) is re-checked before it is served. Default 2000. */
+  recheckMs?: number;
+  /** Clock, for tests. Default `performance.now`. */
+  now?: () => number;
 }
 
 /** `Cache-Control` of a statement page: the caller's own, to be revalidated (cheaply, with its ETag). */
@@ -55,10 +64,22 @@ export class StatementPageCache {
   private total = 0;
   readonly maxEntries: number;
   readonly maxBytes: number;
+  readonly recheckMs: number;
+  private readonly now: () => number;
 
   constructor(options: StatementPageCacheOptions = {}) {
     this.maxEntries = options.maxEntries ?? 4096;
     this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
+    this.recheckMs = options.recheckMs ?? 2000;
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  /** The page for `key` if its check is recent enough to serve it without another, marked most recently used. */
+  fresh(key: string): StatementPage | undefined {
+    const e = this.entries.get(key);
+    if (!e || this.now() - e.checkedAt > this.recheckMs) return undefined;
+    this.touch(key, e);
+    return e;
   }
 
   /** Whether a page is held for `key`, without marking it used. */
@@ -66,7 +87,10 @@ export class StatementPageCache {
     return this.entries.has(key);
   }
 
-  /** The page for `key` built with the same run summary, marked most recently used. */
+  /**
+   * The page for `key` after a re-check that returned `fingerprint`: served (and its check time
+   * renewed) if it was built with the same run summary, else dropped.
+   */
   get(key: string, fingerprint: string): StatementPage | undefined {
     const e = this.entries.get(key);
     if (!e) return undefined;
@@ -74,10 +98,15 @@ export class StatementPageCache {
       this.delete(key);
       return undefined;
     }
+    e.checkedAt = this.now();
+    this.touch(key, e);
+    return e;
+  }
+
+  private touch(key: string, e: StatementPage): void {
     // Re-insert: Map iteration is insertion order, so the first keys are the least recently used.
     this.entries.delete(key);
     this.entries.set(key, e);
-    return e;
   }
 
   /** Encodes `body` and returns the page; stores it unless it is over a quarter of the byte bound. */
@@ -85,7 +114,7 @@ export class StatementPageCache {
     const bytes = new TextEncoder().encode(body);
     const etag = strongEtag(bytes);
     const headers = { 'content-type': 'application/json', 'content-length': String(bytes.byteLength), etag, 'cache-control': STATEMENT_CACHE_CONTROL };
-    const page: StatementPage = { bytes, etag, fingerprint, headers };
+    const page: StatementPage = { bytes, etag, fingerprint, checkedAt: this.now(), headers };
     if (this.maxEntries <= 0 || bytes.byteLength > this.maxBytes / 4) return page;
     this.delete(key);
     this.entries.set(key, page);

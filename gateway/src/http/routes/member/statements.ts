@@ -4,7 +4,8 @@
  * tariff), and an RFC 6962 inclusion proof against the Merkle root the ledger recorded when the run
  * was opened, with that transaction's block, so a browser can verify the line on its own
  * (`distribution/src/merkle/verify.ts`). Only runs whose lines are final (anchoring or done) show.
- * A page of a done, sealed run never changes: its bytes are kept (`statement-page-cache.ts`).
+ * A page of a done, sealed run never changes: its bytes are kept, and the caller's access to it is
+ * re-checked at most every two seconds (`statement-page-cache.ts`).
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context, TypedResponse } from 'hono';
@@ -329,10 +330,13 @@ export function statementRoutes(services: Services, trees: StatementTrees, pages
       const after = decodeCursor(cursor, 1);
       const key = pageKey(me.partyId, runId, limit, cursor);
       const pageLines = () => lineRows(me.partyId, runId, after ? sql`and sl.line_index > ${Number(after[0])}` : sql``, limit + 1);
+      // Confirmed for this caller within the last couple of seconds: no database round trip.
+      const fresh = pages.fresh(key);
+      if (fresh) return sendPage(c, fresh);
       let ownRow: RunRow;
       let rows: LineRow[];
       if (pages.has(key)) {
-        // The authorisation check runs on every request, before the cached page is looked at.
+        // Confirmed too long ago: the authorisation check runs again before the page is served.
         ownRow = await ownRun(me.partyId, runId);
         const hit = pages.get(key, JSON.stringify(ownRow));
         if (hit) return sendPage(c, hit);
