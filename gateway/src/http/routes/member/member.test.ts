@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchDigest } from '@rtl/distribution/anchor';
 import { canonicalJson } from '@rtl/distribution/canonical-json';
@@ -333,6 +334,23 @@ describe('member router', () => {
       expect((await t.call('GET', url, { as: CAV })).status).toBe(404);
       expect((await t.call('GET', url, { as: CAV, headers: { 'if-none-match': etag } })).status).toBe(404);
       expect((await t.call('GET', url)).status).toBe(401);
+    });
+
+    it('sends the page gzip-compressed to a client that accepts gzip, the same JSON once decoded', async () => {
+      const plain = await t.call('GET', url, { as: M001 });
+      const text = await plain.text();
+      const res = await t.call('GET', url, { as: M001, headers: { 'accept-encoding': 'gzip, deflate, br' } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('vary')).toBe('Accept-Encoding');
+      expect(text.length).toBeGreaterThan(1024); // big enough to be compressed
+      expect(res.headers.get('content-encoding')).toBe('gzip');
+      const etag = res.headers.get('etag')!;
+      expect(etag).not.toBe(plain.headers.get('etag'));
+      expect(gunzipSync(Buffer.from(await res.arrayBuffer())).toString('utf8')).toBe(text);
+      const again = await t.call('GET', url, { as: M001, headers: { 'accept-encoding': 'gzip', 'if-none-match': etag } });
+      expect(again.status).toBe(304);
+      // A client without gzip gets the JSON itself.
+      expect(plain.headers.get('content-encoding')).toBeNull();
     });
 
     it('answers 304 without a body when If-None-Match holds the ETag', async () => {

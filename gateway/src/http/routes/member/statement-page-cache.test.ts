@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ifNoneMatch, pageKey, StatementPageCache, strongEtag } from './statement-page-cache';
+import { gunzipSync } from 'node:zlib';
+import { acceptsGzip, ifNoneMatch, pageKey, StatementPageCache, strongEtag } from './statement-page-cache';
 
 describe('StatementPageCache', () => {
   it('keys pages by party, run, limit and cursor', () => {
@@ -51,6 +52,33 @@ describe('StatementPageCache', () => {
     // A page over a quarter of the bound is answered but not kept.
     expect(bytes.set('big', 'x'.repeat(11), 'f').bytes.byteLength).toBe(11);
     expect(bytes.has('big')).toBe(false);
+  });
+
+  it('keeps a gzip representation of pages worth compressing, with its own ETag', () => {
+    const cache = new StatementPageCache();
+    const body = JSON.stringify({ lines: Array.from({ length: 100 }, (_, i) => ({ index: i, proof: ['ab'.repeat(32)] })) });
+    const page = cache.set('k', body, 'f');
+    expect(page.gzip).toBeDefined();
+    expect(gunzipSync(page.gzip!.bytes).toString('utf8')).toBe(body);
+    expect(page.gzip!.bytes.byteLength).toBeLessThan(page.bytes.byteLength / 4);
+    expect(page.gzip!.etag).not.toBe(page.etag);
+    expect(page.gzip!.headers).toMatchObject({ 'content-encoding': 'gzip', 'content-length': String(page.gzip!.bytes.byteLength), etag: page.gzip!.etag, vary: 'Accept-Encoding' });
+    expect(page.headers.vary).toBe('Accept-Encoding');
+    // Both representations count against the byte bound.
+    expect(cache.bytes).toBe(page.bytes.byteLength + page.gzip!.bytes.byteLength);
+    expect(cache.set('small', '{"a":1}', 'f').gzip).toBeUndefined();
+  });
+
+  it('reads Accept-Encoding as RFC 9110 does', () => {
+    expect(acceptsGzip('gzip, deflate, br')).toBe(true);
+    expect(acceptsGzip('br;q=1.0, GZIP;q=0.5')).toBe(true);
+    expect(acceptsGzip('x-gzip')).toBe(true);
+    expect(acceptsGzip('*')).toBe(true);
+    expect(acceptsGzip('gzip;q=0, *')).toBe(false);
+    expect(acceptsGzip('*;q=0')).toBe(false);
+    expect(acceptsGzip('br, identity')).toBe(false);
+    expect(acceptsGzip('')).toBe(false);
+    expect(acceptsGzip(undefined)).toBe(false);
   });
 
   it('matches If-None-Match lists, weak forms and *', () => {

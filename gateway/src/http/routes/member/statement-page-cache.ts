@@ -11,8 +11,12 @@
  * one repeats the check and, if the summary differs (which a done, sealed run should never do: `done`
  * is terminal), the page is rebuilt, or the run answers 404 if it is no longer visible. Bounded by
  * entries and bytes, least recently used first out.
+ *
+ * A page is also kept gzip-compressed (compressed once, when it is stored): a client that accepts
+ * gzip, as every browser does, gets those bytes, a fraction of the JSON's size, with their own ETag.
  */
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 
 /** One cached page. */
 export interface StatementPage {
@@ -24,7 +28,12 @@ export interface StatementPage {
   checkedAt: number;
   /** Response headers of a hit, built once. */
   headers: Record<string, string>;
+  /** The same page gzip-compressed, with its own ETag and headers; absent for pages too small to gain. */
+  gzip?: { bytes: Uint8Array<ArrayBuffer>; etag: string; headers: Record<string, string> };
 }
+
+/** Pages below this size are not compressed: the saving would not pay for the header. */
+const GZIP_MIN_BYTES = 1024;
 
 /** Options of a {@link StatementPageCache}. */
 export interface StatementPageCacheOptions {
@@ -51,6 +60,23 @@ export function ifNoneMatch(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   if (header.trim() === '*') return true;
   return header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
+}
+
+/**
+ * Whether an `Accept-Encoding` header accepts gzip: a `gzip` (or `x-gzip`, or `*`) coding whose
+ * quality is not zero (RFC 9110 §12.5.3).
+ */
+export function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  let star = false;
+  for (const part of header.split(',')) {
+    const [coding = '', ...params] = part.split(';').map((x) => x.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith('q='));
+    const zero = q !== undefined && Number(q.slice(2)) === 0;
+    if (coding === 'gzip' || coding === 'x-gzip') return !zero;
+    if (coding === '*') star = !zero;
+  }
+  return star;
 }
 
 /** The cache key of a page: party, run, limit and cursor. */
@@ -113,12 +139,20 @@ export class StatementPageCache {
   set(key: string, body: string, fingerprint: string): StatementPage {
     const bytes = new TextEncoder().encode(body);
     const etag = strongEtag(bytes);
-    const headers = { 'content-type': 'application/json', 'content-length': String(bytes.byteLength), etag, 'cache-control': STATEMENT_CACHE_CONTROL };
+    const common = { 'content-type': 'application/json', 'cache-control': STATEMENT_CACHE_CONTROL, vary: 'Accept-Encoding' };
+    const headers = { ...common, 'content-length': String(bytes.byteLength), etag };
     const page: StatementPage = { bytes, etag, fingerprint, checkedAt: this.now(), headers };
-    if (this.maxEntries <= 0 || bytes.byteLength > this.maxBytes / 4) return page;
+    if (bytes.byteLength >= GZIP_MIN_BYTES) {
+      const gz = gzipSync(bytes);
+      const compressed = new Uint8Array(gz.buffer.slice(gz.byteOffset, gz.byteOffset + gz.byteLength));
+      // A strong ETag names one representation: the compressed bytes get their own.
+      const gzEtag = `${etag.slice(0, -1)}-gz"`;
+      page.gzip = { bytes: compressed, etag: gzEtag, headers: { ...common, 'content-encoding': 'gzip', 'content-length': String(compressed.byteLength), etag: gzEtag } };
+    }
+    if (this.maxEntries <= 0 || sizeOf(page) > this.maxBytes / 4) return page;
     this.delete(key);
     this.entries.set(key, page);
-    this.total += bytes.byteLength;
+    this.total += sizeOf(page);
     for (const k of this.entries.keys()) {
       if (this.entries.size <= this.maxEntries && this.total <= this.maxBytes) break;
       this.delete(k);
@@ -139,7 +173,11 @@ export class StatementPageCache {
   private delete(key: string): void {
     const e = this.entries.get(key);
     if (!e) return;
-    this.total -= e.bytes.byteLength;
+    this.total -= sizeOf(e);
     this.entries.delete(key);
   }
+}
+
+function sizeOf(p: StatementPage): number {
+  return p.bytes.byteLength + (p.gzip?.bytes.byteLength ?? 0);
 }

@@ -15,7 +15,7 @@ import type { Services } from '../../../services';
 import { HttpError } from '../../http-error';
 import { decodeCursor, errorResponses, MoneyString, newRouter, pageOf, PageQuery, toPage } from '../../openapi';
 import { memberOf } from './caller';
-import { ifNoneMatch, STATEMENT_CACHE_CONTROL, StatementPageCache, pageKey, type StatementPage } from './statement-page-cache';
+import { acceptsGzip, ifNoneMatch, STATEMENT_CACHE_CONTROL, StatementPageCache, pageKey, type StatementPage } from './statement-page-cache';
 import type { StatementTrees } from './statement-trees';
 
 /** Run statuses whose statement lines no longer change. */
@@ -226,13 +226,17 @@ export function csvField(v: string | number | null): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** A cached statement page: 304 when the caller already holds these bytes, else the bytes as they are. */
+/**
+ * A cached statement page, gzip-compressed when the client accepts it: 304 when the caller already
+ * holds these bytes, else the bytes as they are.
+ */
 function sendPage(c: Context<AuthEnv>, page: StatementPage): TypedResponse<z.infer<typeof StatementView>, 200, 'json'> {
+  const rep = page.gzip && acceptsGzip(c.req.header('accept-encoding')) ? page.gzip : page;
   const res =
-    ifNoneMatch(c.req.header('if-none-match'), page.etag)
-      ? c.body(null, 304, { etag: page.etag, 'cache-control': STATEMENT_CACHE_CONTROL })
+    ifNoneMatch(c.req.header('if-none-match'), rep.etag)
+      ? c.body(null, 304, { etag: rep.etag, 'cache-control': STATEMENT_CACHE_CONTROL, vary: 'Accept-Encoding' })
       : // Bypasses the context's header merging: the entry's bytes and headers go out as they are.
-        new Response(page.bytes, { status: 200, headers: page.headers });
+        new Response(rep.bytes, { status: 200, headers: rep.headers });
   // The bytes are a serialised StatementView; the type only tells the typed client so.
   return res as unknown as TypedResponse<z.infer<typeof StatementView>, 200, 'json'>;
 }
