@@ -170,22 +170,22 @@ async function naive(rep: EngineRepertoire, dsrPath: string): Promise<{ amounts:
   for await (const batch of parseDsr(dsrPath).batches()) for (const u of batch) {
     const weight = new Decimal(PARAMS.useTypeWeights![u.useType ?? u.commercialModel ?? ''] ?? '1');
     const points = new Decimal(u.plays).times(weight);
-    const m = rep.index.match(u);
-    if (!m.matched) {
-      suspense.set(m.reason, (suspense.get(m.reason) ?? new Decimal(0)).plus(points));
+    const w = rep.match(u);
+    if (w < 0) {
+      const reason = rep.matcher.reason;
+      suspense.set(reason, (suspense.get(reason) ?? new Decimal(0)).plus(points));
       continue;
     }
-    const w = rep.works[rep.workIndex(m.workId)!]!;
-    const claimed = new Decimal(w.claimed).div(1_000_000);
+    const claimed = new Decimal(rep.claimed(w)).div(1_000_000);
     if (claimed.gt(100)) {
       suspense.set('SUSPENSE.SHARES_EXCEED_100', (suspense.get('SUSPENSE.SHARES_EXCEED_100') ?? new Decimal(0)).plus(points));
       continue;
     }
-    w.parties.forEach((p, k) => {
-      const id = rep.partyIds[p]!;
-      const share = new Decimal(w.units[k]!).div(1_000_000).div(100);
+    for (let k = rep.shareStart[w]!; k < rep.shareStart[w + 1]!; k++) {
+      const id = rep.partyIds[rep.shareParty[k]!]!;
+      const share = new Decimal(rep.shareUnits[k]!).div(1_000_000).div(100);
       holder.set(id, (holder.get(id) ?? new Decimal(0)).plus(points.times(share)));
-    });
+    }
     const free = new Decimal(100).minus(claimed).div(100);
     if (free.gt(0)) suspense.set('SUSPENSE.UNCLAIMED_SHARE', (suspense.get('SUSPENSE.UNCLAIMED_SHARE') ?? new Decimal(0)).plus(points.times(free)));
   }
@@ -240,7 +240,7 @@ try {
   const total = (tEnd - t) / 1000;
   const usageSeconds = (tUsage - tRep) / 1000;
   console.log('\nengine, end to end (repertoire + usage + allocation + statement lines + Merkle root):');
-  console.log(`  repertoire load      ${((tRep - t) / 1000).toFixed(1)} s (${fmt(r.works.length)} works, ${fmt(o.repertoire.partyIds.length)} parties)`);
+  console.log(`  repertoire load      ${((tRep - t) / 1000).toFixed(1)} s (${fmt(r.works.size)} works, ${fmt(o.repertoire.partyIds.length)} parties)`);
   console.log(`  usage pass + alloc   ${usageSeconds.toFixed(1)} s (${fmt(r.usageLines)} lines, ${fmt(r.unmatchedLines)} unmatched; ${fmt((r.usageLines / usageSeconds) * 60)} lines/min incl. allocation)`);
   console.log(`    of which allocation ${((tUsage - tPass) / 1000).toFixed(1)} s`);
   console.log(`  statements + Merkle  ${((tEnd - tAlloc) / 1000).toFixed(1)} s (${fmt(r.lines.count)} statement lines, ${fmt(r.holders.length)} holders, root ${root.slice(0, 16)}…)`);

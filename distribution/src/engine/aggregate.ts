@@ -9,12 +9,13 @@
  * into a bigint only when they would not be.
  */
 import { basename } from 'node:path';
-import type { MatchMethod, MatchResult, UnmatchedReason } from '../matching/index';
+import type { MatchMethod, MatchResult, UnmatchedReason } from '../matching/matcher';
 import { emptySummary, IssueCollector, type ParseIssue, type ParseOptions, type ParseSummary } from '../parsers/common';
 import { parseUsageCsv } from '../parsers/csv';
 import { parseDsr, type DsrSummary, type DsrUsageLine } from '../parsers/dsr';
 import type { UsageLine } from '../parsers/usage';
 import { detectUsageFormat, hashedChunks, sha256, type UsageFormat } from './input-file';
+import { BucketStore, METHOD_COUNT } from './buckets';
 import type { ResolvedParameters } from './parameters';
 import type { EngineRepertoire } from './repertoire';
 import { AMOUNT_DECIMALS, decimalToUnits } from './units';
@@ -33,20 +34,6 @@ export interface UsageSource {
 export const MATCH_METHODS: readonly MatchMethod[] = ['isrc', 'iswc', 'title_creator', 'work_id'];
 const METHOD_SLOT: Record<MatchMethod, number> = { isrc: 0, iswc: 1, title_creator: 2, work_id: 3 };
 
-/** Usage of one work from one source. */
-export interface WorkBucket {
-  readonly work: number;
-  readonly source: number;
-  /** Lines aggregated. */
-  lines: number;
-  plays: number;
-  /** Points (plays × weight units, or amount units for per-line amounts) held exactly as `acc + big`. */
-  acc: number;
-  big: bigint;
-  /** Plays per match method, in {@link MATCH_METHODS} order. */
-  methods: [number, number, number, number];
-}
-
 /** Unmatched usage of one reason from one source. */
 export interface UnmatchedBucket {
   readonly reason: UnmatchedReason;
@@ -57,7 +44,9 @@ export interface UnmatchedBucket {
   big: bigint;
 }
 
-/** Points of a bucket as one exact bigint. */
+export { BucketStore } from './buckets';
+
+/** Points of an unmatched bucket as one exact bigint. */
 export function bucketPoints(b: { acc: number; big: bigint }): bigint {
   return BigInt(b.acc) + b.big;
 }
@@ -69,7 +58,7 @@ export interface UsageAggregates {
   readonly digest: string;
   readonly sources: UsageSource[];
   /** Matched usage, one bucket per (work, source), in order of first appearance. */
-  readonly buckets: WorkBucket[];
+  readonly buckets: BucketStore;
   /** Unmatched usage by reason and source. */
   readonly unmatched: Map<string, UnmatchedBucket>;
   /** Per-line amounts method: exact sum of the line amounts in 10^-12 units. */
@@ -120,9 +109,11 @@ export async function aggregateUsage(path: string, rep: EngineRepertoire, rp: Re
   const sourceWeight: number[] = [];
   // Territory → use type → source: no key string is built per line.
   const sourceIndex = new Map<string | undefined, Map<string | undefined, number>>();
-  const buckets: WorkBucket[] = [];
-  // Per work, its buckets indexed by source: two array look-ups per line instead of a hash.
-  const byWork: (WorkBucket[] | undefined)[] = new Array(rep.works.length);
+  const buckets = new BucketStore(1 << 16);
+  // Per work, its first bucket, and per bucket the work's next one: a short chain (one bucket per
+  // source the work was used from) instead of an array or a hash per work.
+  const firstBucket = new Int32Array(rep.size).fill(-1);
+  let nextBucket = new Int32Array(1 << 16);
   const unmatched = new Map<string, UnmatchedBucket>();
   const agg: UsageAggregates = { format, digest: '', sources, buckets, unmatched, amountUnits: 0n, lines: 0, summary: engineSummary };
 
@@ -151,8 +142,12 @@ export async function aggregateUsage(path: string, rep: EngineRepertoire, rp: Re
   // Memo of the previous line's identifiers and outcome (identity comparisons only).
   let pWorkId: string | undefined, pIswc: string | undefined, pIsrc: string | undefined, pTitle: string | undefined;
   let pCreators: readonly string[] | undefined;
-  let pResult: MatchResult | undefined;
+  let pValid = false;
   let pWork = -1;
+  let pSlot = 0;
+  let pReason: UnmatchedReason = 'UNMATCHED.NOT_FOUND';
+  // Only built for an onMatch observer.
+  let pResult: MatchResult | undefined;
   // Memo of the previous line's source.
   let pTerr: string | undefined = '\u0000', pUse: string | undefined = '\u0000';
   let pSource = -1;
@@ -209,41 +204,44 @@ export async function aggregateUsage(path: string, rep: EngineRepertoire, rp: Re
       }
     }
 
-    let m: MatchResult;
-    if (pResult !== undefined && u.workId === pWorkId && u.iswc === pIswc && u.isrc === pIsrc && u.title === pTitle && u.creators === pCreators) {
-      m = pResult;
-    } else {
-      m = rep.index.match(u);
-      pResult = m;
+    if (!pValid || u.workId !== pWorkId || u.iswc !== pIswc || u.isrc !== pIsrc || u.title !== pTitle || u.creators !== pCreators) {
+      pWork = rep.match(u);
+      if (pWork >= 0) pSlot = METHOD_SLOT[rep.matcher.method];
+      else pReason = rep.matcher.reason;
+      if (opts.onMatch) pResult = rep.matcher.result(pWork);
+      pValid = true;
       pWorkId = u.workId;
       pIswc = u.iswc;
       pIsrc = u.isrc;
       pTitle = u.title;
       pCreators = u.creators;
-      pWork = m.matched ? rep.workIndex(m.workId)! : -1;
     }
     agg.lines++;
-    opts.onMatch?.(u, m, src);
+    if (opts.onMatch) opts.onMatch(u, pResult!, src);
 
-    if (m.matched) {
-      let row = byWork[pWork];
-      if (row === undefined) byWork[pWork] = row = [];
-      let b = row[src];
-      if (b === undefined) {
-        b = { work: pWork, source: src, lines: 0, plays: 0, acc: 0, big: 0n, methods: [0, 0, 0, 0] };
-        row[src] = b;
-        buckets.push(b);
+    if (pWork >= 0) {
+      let b = firstBucket[pWork]!;
+      while (b >= 0 && buckets.source[b] !== src) b = nextBucket[b]!;
+      if (b < 0) {
+        b = buckets.add(pWork, src);
+        if (b >= nextBucket.length) {
+          const grown = new Int32Array(nextBucket.length * 2);
+          grown.set(nextBucket);
+          nextBucket = grown;
+        }
+        nextBucket[b] = firstBucket[pWork]!;
+        firstBucket[pWork] = b;
       }
-      b.lines++;
-      b.plays += u.plays;
-      b.methods[METHOD_SLOT[m.method]]! += u.plays;
-      if (b.plays > MAX_SAFE) throw new RangeError(`plays of work ${rep.works[pWork]!.workId} exceed ${MAX_SAFE}`);
-      add(b, points, bigPoints);
+      buckets.lines[b]!++;
+      const plays = (buckets.plays[b]! += u.plays);
+      buckets.methodPlays[b * METHOD_COUNT + pSlot]! += u.plays;
+      if (plays > MAX_SAFE) throw new RangeError(`plays of work ${rep.workId(pWork)} exceed ${MAX_SAFE}`);
+      buckets.addPoints(b, points, bigPoints);
     } else {
-      const key = `${m.reason}\u0001${src}`;
+      const key = `${pReason}\u0001${src}`;
       let b = unmatched.get(key);
       if (b === undefined) {
-        b = { reason: m.reason, source: src, lines: 0, plays: 0, acc: 0, big: 0n };
+        b = { reason: pReason, source: src, lines: 0, plays: 0, acc: 0, big: 0n };
         unmatched.set(key, b);
       }
       b.lines++;
@@ -271,6 +269,7 @@ export async function aggregateUsage(path: string, rep: EngineRepertoire, rp: Re
   s.errors.unshift(...ps.errors);
   s.warnings.unshift(...ps.warnings);
   if (format === 'dsr') agg.dsr = ps as DsrSummary;
+  buckets.trim();
   return { ...agg, digest: hash.digest('hex') };
 }
 

@@ -12,9 +12,10 @@
  */
 import { canonicalJson } from '../canonical-json';
 import { applyRate, currencyScale, divRound, money } from '../money';
-import { bucketPoints, type UsageAggregates, type UsageSource, type WorkBucket } from './aggregate';
+import { bucketPoints, type UsageAggregates, type UsageSource } from './aggregate';
+import type { BucketStore } from './buckets';
 import type { ResolvedParameters } from './parameters';
-import type { EngineRepertoire, EngineWork } from './repertoire';
+import type { EngineRepertoire } from './repertoire';
 import { splitTotals } from './split';
 import { AMOUNT_DECIMALS, FULL_SHARE } from './units';
 
@@ -101,10 +102,11 @@ export interface DistributionResult {
   readonly suspenseBuckets: readonly SuspenseBucket[];
   readonly suspenseLines: readonly SuspenseLine[];
   readonly lines: LineStore;
-  /** Matched (work, source) aggregates in statement order: work id, then source. */
-  readonly buckets: readonly WorkBucket[];
+  /** Matched (work, source) aggregates in statement order: work id, then source; `source` is a position in {@link sources}. */
+  readonly buckets: BucketStore;
   readonly sources: readonly UsageSource[];
-  readonly works: readonly EngineWork[];
+  /** The repertoire; buckets' `work` are its positions. */
+  readonly works: EngineRepertoire;
   readonly inputs: { readonly usageDigest: string; readonly repertoireDigest: string; readonly parametersDigest: string };
   /** Usage lines counted; unmatched lines. */
   readonly usageLines: number;
@@ -157,36 +159,38 @@ export function computeDistribution(agg: UsageAggregates, rep: EngineRepertoire,
   const srcRank = new Int32Array(agg.sources.length);
   srcOrder.forEach((s, r) => (srcRank[s] = r));
   const sources = srcOrder.map((i) => agg.sources[i]!);
-  const buckets = sortBuckets(agg, rep, srcRank);
+  // Buckets in statement order, sources renumbered by rank.
+  const buckets = agg.buckets.select(sortBuckets(agg, rep, srcRank), srcRank);
 
   // 3. Integer weights.
   const nParties = rep.partyIds.length;
   const holderWeight: bigint[] = new Array<bigint>(nParties).fill(0n);
   const holderLines = new Int32Array(nParties);
-  const points: bigint[] = new Array<bigint>(buckets.length);
+  const points: bigint[] = new Array<bigint>(buckets.count);
   let unclaimedWeight = 0n;
   let exceedWeight = 0n;
   const unclaimedLines: { b: number; units: number; weight: bigint }[] = [];
   const exceedLines: { b: number; weight: bigint }[] = [];
-  for (let i = 0; i < buckets.length; i++) {
-    const b = buckets[i]!;
-    const p = bucketPoints(b);
+  const { shareStart, shareParty, shareUnits } = rep;
+  for (let i = 0; i < buckets.count; i++) {
+    const p = buckets.points(i);
     points[i] = p;
     if (p === 0n) continue;
-    const w = rep.works[b.work]!;
-    if (w.claimed > FULL_SHARE) {
+    const w = buckets.work[i]!;
+    const claimed = rep.claimed(w);
+    if (claimed > FULL_SHARE) {
       exceedWeight += p * FULL;
       exceedLines.push({ b: i, weight: p });
       continue;
     }
-    for (let k = 0; k < w.parties.length; k++) {
-      const u = w.units[k]!;
+    for (let k = shareStart[w]!, end = shareStart[w + 1]!; k < end; k++) {
+      const u = shareUnits[k]!;
       if (u === 0) continue;
-      const party = w.parties[k]!;
+      const party = shareParty[k]!;
       holderWeight[party]! += p * BigInt(u);
       holderLines[party]!++;
     }
-    const free = FULL_SHARE - w.claimed;
+    const free = FULL_SHARE - claimed;
     if (free > 0) {
       const wt = p * BigInt(free);
       unclaimedWeight += wt;
@@ -255,14 +259,14 @@ export function computeDistribution(agg: UsageAggregates, rep: EngineRepertoire,
       off += holderLines[p]!;
     });
   }
-  for (let i = 0; i < buckets.length; i++) {
+  for (let i = 0; i < buckets.count; i++) {
     if (points[i] === 0n) continue;
-    const w = rep.works[buckets[i]!.work]!;
-    if (w.claimed > FULL_SHARE) continue;
-    for (let k = 0; k < w.parties.length; k++) {
-      const u = w.units[k]!;
+    const w = buckets.work[i]!;
+    if (rep.claimed(w) > FULL_SHARE) continue;
+    for (let k = shareStart[w]!, end = shareStart[w + 1]!; k < end; k++) {
+      const u = shareUnits[k]!;
       if (u === 0) continue;
-      const party = w.parties[k]!;
+      const party = shareParty[k]!;
       const at = fill[party]!++;
       lines.bucket[at] = i;
       lines.units[at] = u;
@@ -305,9 +309,9 @@ export function computeDistribution(agg: UsageAggregates, rep: EngineRepertoire,
       for (let i = 0; i < ws.length; i++) suspenseLines.push(make(i, out[0]![i]!, out[1]![i]!, out[2]![i]!));
     };
     const workLine = (bi: number, extra: { shareUnits?: number }, n: bigint, f: bigint, d: bigint): SuspenseLine => {
-      const bk = buckets[bi]!;
-      const w = rep.works[bk.work]!;
-      return { code: c.code, source: agg.sources[bk.source]!, workId: w.workId, ...(w.iswc ? { iswc: w.iswc } : {}), title: w.title, lines: bk.lines, plays: bk.plays, ...extra, gross: n + f + d, fee: f, deductions: d, net: n };
+      const w = buckets.work[bi]!;
+      const iswc = rep.iswc(w);
+      return { code: c.code, source: sources[buckets.source[bi]!]!, workId: rep.workId(w), ...(iswc ? { iswc } : {}), title: rep.title(w), lines: buckets.lines[bi]!, plays: buckets.plays[bi]!, ...extra, gross: n + f + d, fee: f, deductions: d, net: n };
     };
     if (c.code === 'SUSPENSE.NO_USAGE') {
       suspenseLines.push({ code: c.code, lines: 0, plays: 0, gross: b.gross, fee: b.fee, deductions: b.deductions, net: b.net });
@@ -328,8 +332,6 @@ export function computeDistribution(agg: UsageAggregates, rep: EngineRepertoire,
   if (fee + deductions + allocated + suspense + carriedForward !== gross) {
     throw new EngineError('ENGINE.NOT_CONSERVED', 'internal error: the run does not conserve the gross');
   }
-  // Statement lines refer to sources by their sorted position.
-  const sortedBuckets = buckets.map((b) => ({ ...b, source: srcRank[b.source]! }));
   return {
     params: rp,
     totals,
@@ -337,9 +339,9 @@ export function computeDistribution(agg: UsageAggregates, rep: EngineRepertoire,
     suspenseBuckets,
     suspenseLines,
     lines,
-    buckets: sortedBuckets,
+    buckets,
     sources,
-    works: rep.works,
+    works: rep,
     inputs: { usageDigest: agg.digest, repertoireDigest: rep.digest, parametersDigest: rp.digest },
     usageLines: agg.lines,
     unmatchedLines,
@@ -352,15 +354,17 @@ function fmt(minor: bigint, cur: string): string {
   return scale ? `${s.slice(0, -scale)}.${s.slice(-scale)}` : s;
 }
 
-/** Matched buckets in statement order: by work id, then by source rank. */
-function sortBuckets(agg: UsageAggregates, rep: EngineRepertoire, srcRank: Int32Array): WorkBucket[] {
+/** Positions of the matched buckets in statement order: by work id, then by source rank. */
+function sortBuckets(agg: UsageAggregates, rep: EngineRepertoire, srcRank: Int32Array): number[] {
   const list = agg.buckets;
-  const used = [...new Set(list.map((b) => b.work))].sort((a, b) => cmp(rep.works[a]!.workId, rep.works[b]!.workId));
+  const all: number[] = [];
+  for (let i = 0; i < list.count; i++) all.push(list.work[i]!);
+  const used = [...new Set(all)].sort((a, b) => cmp(rep.workId(a), rep.workId(b)));
   const rank = new Map<number, number>();
   used.forEach((w, r) => rank.set(w, r));
   const n = srcRank.length;
   // Numeric keys sort fast; (rank, source) packs into a safe integer.
-  const key = (b: WorkBucket) => rank.get(b.work)! * n + srcRank[b.source]!;
-  return list.map((b) => [key(b), b] as const).sort((x, y) => x[0] - y[0]).map((x) => x[1]);
+  const key = (i: number) => rank.get(list.work[i]!)! * n + srcRank[list.source[i]!]!;
+  return all.map((_, i) => [key(i), i] as const).sort((x, y) => x[0] - y[0]).map((x) => x[1]);
 }
 

@@ -1,45 +1,21 @@
 /**
- * The repertoire as the engine holds it: one compact record per work with the share set of the
- * chosen right (party indexes and integer share units), party ids interned once, and the matcher's
- * index built over the same objects. Memory is proportional to the repertoire only.
+ * The repertoire as the engine holds it: column-wise, one position per work in load order. Work
+ * ids, titles and ISWCs are arrays of strings; share sets and creator names are pools addressed by
+ * per-work offsets (typed arrays), party ids and creator names are interned once, and the matcher
+ * answers a work's position. Memory is proportional to the repertoire only, with no object per work.
  */
-import { RepertoireIndex, type RepertoireWork } from '../matching/index';
+import { WorkMatcher, type MatchableUsage, type MatchableWorks } from '../matching/matcher';
 import { recordingsFromCwr, repertoireFromCwr } from '../matching/repertoire';
 import { emptySummary, IssueCollector, type ParseOptions, type ParseSummary } from '../parsers/common';
 import { parseCwr, type CwrWork } from '../parsers/cwr';
 import { parseWorksCsv } from '../parsers/csv';
+import { ownCopy as own } from '../parsers/own-copy';
 import { detectWorksFormat, hashedChunks, sha256, type WorksFormat } from './input-file';
 import type { RightType } from './parameters';
 import { FULL_SHARE, shareUnits } from './units';
 
-/**
- * A copy of `s` that does not pin the text it was cut from. V8 represents substrings of 13 or more
- * characters as slices of their parent, here the megabyte chunk of file text a line came from; a
- * repertoire that kept such slices would keep the whole file in memory.
- */
-function own(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
-}
-
 /** Party ids must be valid ledger ids, since they go on the ledger in the batches. */
 export const PARTY_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
-/** A work with the share set of one right. It is also the matcher's {@link RepertoireWork}. */
-export interface EngineWork extends RepertoireWork {
-  readonly workId: string;
-  /** Position in {@link EngineRepertoire.works}. */
-  readonly idx: number;
-  iswc?: string;
-  title: string;
-  titles: string[];
-  creators: string[];
-  /** Party indexes (into {@link EngineRepertoire.partyIds}), one per distinct party holding a share. */
-  parties: number[];
-  /** Share units of each party (100 % = 100,000,000), same order as `parties`. */
-  units: number[];
-  /** Sum of `units`. Above 100 % the work's usage goes to suspense. */
-  claimed: number;
-}
 
 /** Where a repertoire came from. */
 export interface RepertoireSource {
@@ -48,18 +24,141 @@ export interface RepertoireSource {
   format?: WorksFormat;
 }
 
-/** The loaded repertoire. */
-export class EngineRepertoire {
-  /** Works in load order. */
-  readonly works: EngineWork[] = [];
-  // Only while loading (works.csv rows of a work need not be adjacent); afterwards the matcher's own
-  // id map answers, so a million-work repertoire does not hold two.
-  private readonly loading = new Map<string, number>();
+function grownInt32(a: Int32Array, need: number): Int32Array {
+  if (need <= a.length) return a;
+  const b = new Int32Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+function grownFloat64(a: Float64Array, need: number): Float64Array {
+  if (need <= a.length) return a;
+  const b = new Float64Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+/**
+ * Per-work lists kept while loading: works.csv rows of one work need not be adjacent, so each work
+ * has a chain (head, tail, next) through one pool, in insertion order. {@link compact} turns them
+ * into offsets into dense arrays.
+ */
+class ChainPool {
+  head: Int32Array = new Int32Array(1024).fill(-1);
+  tail: Int32Array = new Int32Array(1024).fill(-1);
+  next: Int32Array = new Int32Array(4096);
+  value: Int32Array = new Int32Array(4096);
+  /** A number per entry (share units), when the pool carries one. */
+  amount: Float64Array | undefined;
+  size = 0;
+
+  constructor(withAmount: boolean) {
+    if (withAmount) this.amount = new Float64Array(4096);
+  }
+
+  /** Makes room for owner `w`. */
+  owner(w: number): void {
+    if (w < this.head.length) return;
+    const n = Math.max(w + 1, this.head.length * 2);
+    const h = new Int32Array(n).fill(-1), t = new Int32Array(n).fill(-1);
+    h.set(this.head);
+    t.set(this.tail);
+    this.head = h;
+    this.tail = t;
+  }
+
+  /** Appends `value` (and `amount`) to `w`'s chain; returns the entry. */
+  push(w: number, value: number, amount = 0): number {
+    const e = this.size++;
+    this.next = grownInt32(this.next, e + 1);
+    this.value = grownInt32(this.value, e + 1);
+    if (this.amount) this.amount = grownFloat64(this.amount, e + 1);
+    this.next[e] = -1;
+    this.value[e] = value;
+    if (this.amount) this.amount[e] = amount;
+    const t = this.tail[w]!;
+    if (t < 0) this.head[w] = e;
+    else this.next[t] = e;
+    this.tail[w] = e;
+    return e;
+  }
+
+  /** The entry of `w` holding `value`, or -1. */
+  find(w: number, value: number): number {
+    for (let e = this.head[w]!; e >= 0; e = this.next[e]!) if (this.value[e] === value) return e;
+    return -1;
+  }
+
+  /** Empties `w`'s chain (its entries stay in the pool, unreferenced). */
+  clear(w: number): void {
+    this.head[w] = -1;
+    this.tail[w] = -1;
+  }
+
+  /** Dense copy for owners `0..n-1`: `start` (n + 1 offsets), values and amounts in chain order. */
+  compact(n: number): { start: Int32Array; values: Int32Array; amounts: Float64Array } {
+    let total = 0;
+    for (let w = 0; w < n; w++) for (let e = this.head[w]!; e >= 0; e = this.next[e]!) total++;
+    const start = new Int32Array(n + 1);
+    const values = new Int32Array(total);
+    const amounts = new Float64Array(this.amount ? total : 0);
+    let k = 0;
+    for (let w = 0; w < n; w++) {
+      start[w] = k;
+      for (let e = this.head[w]!; e >= 0; e = this.next[e]!) {
+        values[k] = this.value[e]!;
+        if (this.amount) amounts[k] = this.amount[e]!;
+        k++;
+      }
+    }
+    start[n] = k;
+    return { start, values, amounts };
+  }
+}
+
+/**
+ * The loaded repertoire, column-wise: work `i` (0 ≤ i < {@link size}, in load order) has its id,
+ * main title and ISWC in arrays, its share set of the chosen right at
+ * `[shareStart[i], shareStart[i + 1])` of {@link shareParty} / {@link shareUnits}, and its
+ * creators (for title matching) in a pool of interned names. Share arrays are complete once
+ * {@link loadRepertoire} returns.
+ */
+export class EngineRepertoire implements MatchableWorks {
+  /** Work ids, by position. */
+  readonly workIds: string[] = [];
+  /** Main titles, by position. */
+  readonly mainTitles: string[] = [];
+  /** ISWCs as given in the repertoire file (not normalised), by position. */
+  readonly iswcs: (string | undefined)[] = [];
+  // All titles of works whose titles are not just their main title (CWR alternate titles).
+  private readonly titleLists = new Map<number, readonly string[]>();
   /** Interned party ids. */
   readonly partyIds: string[] = [];
   private readonly partyIndex = new Map<string, number>();
-  /** The matcher over {@link works}. */
-  readonly index = new RepertoireIndex();
+  /** Interned creator names. */
+  readonly creatorNames: string[] = [];
+  private readonly creatorIndex = new Map<string, number>();
+  /** Offsets of each work's share set: work `i` owns `[shareStart[i], shareStart[i + 1])` (size + 1 entries). */
+  shareStart: Int32Array = new Int32Array(1);
+  /** Party index (into {@link partyIds}) of each share; one per distinct party of a work. */
+  shareParty: Int32Array = new Int32Array(0);
+  /**
+   * Share units of each share (100 % = 100,000,000). Doubles hold them exactly: a party listed
+   * several times on one work gets the sum, which may exceed the 32-bit range.
+   */
+  shareUnits: Float64Array = new Float64Array(0);
+  // Sum of a work's share units, by position.
+  private claimedUnits: Float64Array = new Float64Array(1024);
+  // Offsets of each work's creator names (size + 1 entries) into creatorOf (indexes into creatorNames).
+  private creatorStart: Int32Array = new Int32Array(1);
+  private creatorOf: Int32Array = new Int32Array(0);
+  // Work id → position; built while loading and then owned by the matcher.
+  private readonly ids = new Map<string, number>();
+  // Per-work share and creator chains, only while loading.
+  private shares: ChainPool | undefined = new ChainPool(true);
+  private creators: ChainPool | undefined = new ChainPool(false);
+  /** The matcher over these works; it answers positions. */
+  readonly matcher: WorkMatcher = new WorkMatcher(this, this.ids);
   /** Parse and load issues (rejected rows, warnings). */
   readonly summary: ParseSummary = emptySummary();
 
@@ -67,6 +166,70 @@ export class EngineRepertoire {
   digest = '';
 
   constructor(readonly right: RightType, readonly format: WorksFormat) {}
+
+  /** Number of works. */
+  get size(): number {
+    return this.workIds.length;
+  }
+
+  /** Id of work `i`. */
+  workId(i: number): string {
+    return this.workIds[i]!;
+  }
+
+  /** Main title of work `i`. */
+  title(i: number): string {
+    return this.mainTitles[i]!;
+  }
+
+  /** ISWC of work `i` as given in the file, or `undefined`. */
+  iswc(i: number): string | undefined {
+    return this.iswcs[i];
+  }
+
+  /** Sum of the share units of work `i`; above {@link FULL_SHARE} its usage goes to suspense. */
+  claimed(i: number): number {
+    return this.claimedUnits[i]!;
+  }
+
+  /** Number of titles of work `i` (main title first, then alternate titles). */
+  titleCount(i: number): number {
+    return this.titleLists.get(i)?.length ?? 1;
+  }
+
+  /** Title `k` of work `i` (0 is the main title unless a duplicate CWR record replaced the list). */
+  titleAt(i: number, k: number): string {
+    const list = this.titleLists.get(i);
+    return list === undefined ? this.mainTitles[i]! : list[k]!;
+  }
+
+  /** Number of creator names of work `i`. */
+  creatorCount(i: number): number {
+    return this.creatorStart[i + 1]! - this.creatorStart[i]!;
+  }
+
+  /** Creator name `k` of work `i`. */
+  creatorAt(i: number, k: number): string {
+    return this.creatorNames[this.creatorOf[this.creatorStart[i]! + k]!]!;
+  }
+
+  /** Position of work `workId`, once loaded. */
+  workIndex(workId: string): number | undefined {
+    return this.ids.get(workId);
+  }
+
+  /**
+   * Matches a usage line: the work's position, or -1. The method (on a match) or the reason and
+   * candidates (otherwise) are on {@link matcher}.
+   */
+  match(u: MatchableUsage): number {
+    return this.matcher.matchIndex(u);
+  }
+
+  /** Links a recording (ISRC) to a work, for matching by ISRC. */
+  addRecording(isrc: string, workId: string): void {
+    this.matcher.addRecording(isrc, workId);
+  }
 
   /** Interns a party id. */
   party(id: string): number {
@@ -80,46 +243,74 @@ export class EngineRepertoire {
     return i;
   }
 
-  /** Gets or creates the work `workId` (while loading). */
-  work(workId: string, title: string, iswc: string | undefined): EngineWork {
-    const i = this.loading.get(workId);
-    if (i !== undefined) return this.works[i]!;
-    const t = own(title);
-    const w: EngineWork = { workId: own(workId), idx: this.works.length, title: t, titles: [t], creators: [], parties: [], units: [], claimed: 0 };
-    if (iswc) w.iswc = own(iswc);
-    this.loading.set(workId, this.works.length);
-    this.works.push(w);
-    return w;
-  }
-
-  /** Builds the matcher's index over the loaded works and drops the loading map. */
-  finish(recordings: readonly { isrc: string; workId: string }[]): void {
-    this.loading.clear();
-    for (const w of this.works) {
-      // Arrays grown by push keep spare capacity (16+ slots); exact copies save ~0.5 KB per work.
-      w.creators = w.creators.slice();
-      w.parties = w.parties.slice();
-      w.units = w.units.slice();
-      this.index.addWork(w);
+  private creatorName(name: string): number {
+    let i = this.creatorIndex.get(name);
+    if (i === undefined) {
+      i = this.creatorNames.length;
+      const o = own(name);
+      this.creatorNames.push(o);
+      this.creatorIndex.set(o, i);
     }
-    for (const r of recordings) this.index.addRecording(r.isrc, r.workId);
+    return i;
   }
 
-  /** Position of work `workId` in {@link works}, once loaded. */
-  workIndex(workId: string): number | undefined {
-    return (this.index.getWork(workId) as EngineWork | undefined)?.idx;
+  /** Gets or creates the work `workId` (while loading); returns its position. */
+  work(workId: string, title: string, iswc: string | undefined): number {
+    const known = this.ids.get(workId);
+    if (known !== undefined) return known;
+    const i = this.workIds.length;
+    const id = own(workId);
+    this.workIds.push(id);
+    this.mainTitles.push(own(title));
+    this.iswcs.push(iswc ? own(iswc) : undefined);
+    this.ids.set(id, i);
+    this.claimedUnits = grownFloat64(this.claimedUnits, i + 1);
+    this.shares!.owner(i);
+    this.creators!.owner(i);
+    return i;
   }
 
-  /** Adds `units` of `partyId` to a work's share set (a party listed twice gets the sum). */
-  addShare(w: EngineWork, partyId: string, units: number): void {
+  /** Adds `units` of `partyId` to work `w`'s share set (a party listed twice gets the sum). */
+  addShare(w: number, partyId: string, units: number): void {
     const p = this.party(partyId);
-    const k = w.parties.indexOf(p);
-    if (k >= 0) w.units[k]! += units;
-    else {
-      w.parties.push(p);
-      w.units.push(units);
-    }
-    w.claimed += units;
+    const pool = this.shares!;
+    const e = pool.find(w, p);
+    if (e >= 0) pool.amount![e]! += units;
+    else pool.push(w, p, units);
+    this.claimedUnits[w]! += units;
+  }
+
+  /** Adds a creator name to work `w` unless it has it already. */
+  addCreator(w: number, name: string): void {
+    const c = this.creatorName(name);
+    if (this.creators!.find(w, c) < 0) this.creators!.push(w, c);
+  }
+
+  /** Replaces work `w`'s titles and creators (a CWR record: titles and writers as listed). */
+  setNames(w: number, titles: readonly string[], creators: readonly string[]): void {
+    if (titles.length === 1 && titles[0] === this.mainTitles[w]) this.titleLists.delete(w);
+    else this.titleLists.set(w, [...titles]);
+    const pool = this.creators!;
+    pool.clear(w);
+    for (const name of creators) pool.push(w, this.creatorName(name));
+  }
+
+  /** Turns the loading chains into dense columns and indexes the works for matching. */
+  finish(recordings: readonly { isrc: string; workId: string }[]): void {
+    const n = this.size;
+    const s = this.shares!.compact(n);
+    this.shareStart = s.start;
+    this.shareParty = s.values;
+    this.shareUnits = s.amounts;
+    this.claimedUnits = this.claimedUnits.slice(0, n);
+    const c = this.creators!.compact(n);
+    this.creatorStart = c.start;
+    this.creatorOf = c.values;
+    this.shares = undefined;
+    this.creators = undefined;
+    this.creatorIndex.clear();
+    for (let i = 0; i < n; i++) this.matcher.addWork(i);
+    for (const r of recordings) this.matcher.addRecording(r.isrc, r.workId);
   }
 }
 
@@ -142,15 +333,14 @@ export async function loadRepertoire(src: RepertoireSource, right: RightType, op
     const stream = parseWorksCsv(input, options);
     // Rows of a work are usually adjacent: the previous row's work saves a map look-up.
     let prevId = '';
-    let prev: EngineWork | undefined;
+    let prev = -1;
     for await (const batch of stream.batches()) for (const r of batch) {
       if (!PARTY_ID_RE.test(r.partyId)) {
         issues.error({ line: r.line, field: 'party_id', code: 'ENGINE.BAD_PARTY_ID', message: `party id ${JSON.stringify(r.partyId)} is not a ledger id (letters, digits, ".", "_", "-"; at most 64)` }, `${r.workId},${r.partyId}`);
         continue;
       }
-      const w = prev !== undefined && r.workId === prevId ? prev : (prev = rep.work((prevId = r.workId), r.title, r.iswc));
-      // A work has a handful of creators: a linear scan beats a Set per work (a million Sets cost hundreds of MB).
-      if (r.partyName && !w.creators.includes(r.partyName) && !PUBLISHER_ROLES.has(r.role.toLowerCase())) w.creators.push(own(r.partyName));
+      const w = prev >= 0 && r.workId === prevId ? prev : (prev = rep.work((prevId = r.workId), r.title, r.iswc));
+      if (r.partyName && !PUBLISHER_ROLES.has(r.role.toLowerCase())) rep.addCreator(w, r.partyName);
       if (r.right === right) rep.addShare(w, r.partyId, shareUnits(r.share)!);
     }
     mergeSummary(rep.summary, stream.summary);
@@ -159,8 +349,7 @@ export async function loadRepertoire(src: RepertoireSource, right: RightType, op
     for await (const cw of stream) {
       const rw = repertoireFromCwr(cw);
       const w = rep.work(rw.workId, cw.title, rw.iswc);
-      w.titles = [...rw.titles];
-      w.creators = [...rw.creators];
+      rep.setNames(w, rw.titles, rw.creators);
       addCwrShares(rep, w, cw, right, issues);
       recordings.push(...recordingsFromCwr(cw));
     }
@@ -172,7 +361,7 @@ export async function loadRepertoire(src: RepertoireSource, right: RightType, op
   return rep;
 }
 
-function addCwrShares(rep: EngineRepertoire, w: EngineWork, cw: CwrWork, right: RightType, issues: IssueCollector): void {
+function addCwrShares(rep: EngineRepertoire, w: number, cw: CwrWork, right: RightType, issues: IssueCollector): void {
   const key = right === 'performing' ? 'pr' : 'mr';
   for (const p of [...cw.writers, ...cw.publishers]) {
     const units = shareUnits(p.ownership[key]) ?? 0;
@@ -198,7 +387,7 @@ function mergeSummary(into: ParseSummary, from: ParseSummary): void {
   into.warnings.push(...from.warnings);
 }
 
-/** True when a work's shares exceed 100 % (its usage is held in suspense). */
-export function sharesExceedFull(w: EngineWork): boolean {
-  return w.claimed > FULL_SHARE;
+/** True when the shares of work `i` exceed 100 % (its usage is held in suspense). */
+export function sharesExceedFull(rep: EngineRepertoire, i: number): boolean {
+  return rep.claimed(i) > FULL_SHARE;
 }

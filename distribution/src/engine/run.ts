@@ -49,7 +49,7 @@ export async function runDistribution(inputs: RunInputs, options: RunOptions = {
   const rp = resolveParameters(inputs.parameters);
   const { onProgress, onMatch, ...parse } = options;
   const repertoire = await loadRepertoire({ path: inputs.works, ...(inputs.worksFormat ? { format: inputs.worksFormat } : {}) }, rp.params.right, parse);
-  onProgress?.('repertoire', repertoire.works.length);
+  onProgress?.('repertoire', repertoire.size);
   const usage = await aggregateUsage(inputs.usage, repertoire, rp, {
     ...parse,
     ...(inputs.usageFormat ? { format: inputs.usageFormat } : {}),

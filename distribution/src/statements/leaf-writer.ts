@@ -5,6 +5,7 @@
  * hashed as the RFC 6962 leaf. No string per line; a test holds the bytes equal to the JSON.
  */
 import { MATCH_METHODS } from '../engine/aggregate';
+import { METHOD_COUNT } from '../engine/buckets';
 import type { DistributionResult } from '../engine/compute';
 import { hashLeafBytesInto } from '../merkle/tree';
 import { currencyScale } from '../money';
@@ -58,9 +59,11 @@ export class StatementLeafWriter {
   private line(index: number): void {
     const r = this.r;
     const L = r.lines;
-    const b = r.buckets[L.bucket[index]!]!;
-    const w = r.works[b.work]!;
-    const src = b.source;
+    const B = r.buckets;
+    const b = L.bucket[index]!;
+    const rep = r.works;
+    const w = B.work[b]!;
+    const src = B.source[b]!;
     const net = L.net[index]!, fee = L.fee[index]!, ded = L.deductions[index]!;
     this.put(this.head);
     const n = Number(net), f = Number(fee), d = Number(ded);
@@ -74,20 +77,22 @@ export class StatementLeafWriter {
     if (small) this.minor(n + f + d);
     else this.ascii(formatMinor(net + fee + ded, this.scale));
     this.byte(34);
-    if (w.iswc) {
+    const iswc = rep.iswc(w);
+    if (iswc) {
       this.ascii(',"iswc":');
-      this.str(w.iswc);
+      this.str(iswc);
     }
     this.ascii(',"matched":{');
-    const m = b.methods;
+    const m = B.methodPlays;
     let sep = false;
     for (let i = 0; i < 4; i++) {
-      if (m[i]! > 0) {
+      const plays = m[b * METHOD_COUNT + i]!;
+      if (plays > 0) {
         if (sep) this.byte(44);
         this.byte(34);
         this.ascii(MATCH_METHODS[i]!);
         this.ascii('":');
-        this.int(m[i]!);
+        this.int(plays);
         sep = true;
       }
     }
@@ -97,13 +102,13 @@ export class StatementLeafWriter {
     this.ascii('","partyId":');
     this.str(r.holders[L.holder[index]!]!.partyId);
     this.put(this.srcA[src]!);
-    this.int(b.plays);
+    this.int(B.plays[b]!);
     this.put(this.srcB[src]!);
     this.share(L.units[index]!);
     this.put(this.srcC[src]!);
-    this.str(w.title);
+    this.str(rep.title(w));
     this.put(this.srcD[src]!);
-    this.str(w.workId);
+    this.str(rep.workId(w));
     this.byte(125);
   }
 

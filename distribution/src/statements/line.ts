@@ -5,6 +5,7 @@
  * object per line; a test holds the two equal.
  */
 import { MATCH_METHODS, type UsageSource } from '../engine/aggregate';
+import { METHOD_COUNT } from '../engine/buckets';
 import type { DistributionResult, SuspenseLine } from '../engine/compute';
 import { formatShare } from '../engine/units';
 import { currencyScale } from '../money';
@@ -44,21 +45,24 @@ export function formatMinor(minor: bigint, scale: number): string {
 /** The statement line at `index` (0-based, in run order: party id, work id, source). */
 export function statementLine(r: DistributionResult, index: number): StatementLine {
   const L = r.lines;
-  const b = r.buckets[L.bucket[index]!]!;
-  const w = r.works[b.work]!;
-  const src = r.sources[b.source]!;
+  const B = r.buckets;
+  const b = L.bucket[index]!;
+  const w = B.work[b]!;
+  const rep = r.works;
+  const src = r.sources[B.source[b]!]!;
   const scale = currencyScale(r.params.currency);
   const net = L.net[index]!, fee = L.fee[index]!, ded = L.deductions[index]!;
   const matched: StatementLine['matched'] = {};
   MATCH_METHODS.forEach((m, i) => {
-    if (b.methods[i]! > 0) matched[m] = b.methods[i]!;
+    const plays = B.methodPlays[b * METHOD_COUNT + i]!;
+    if (plays > 0) matched[m] = plays;
   });
   const line: StatementLine = {
     partyId: r.holders[L.holder[index]!]!.partyId,
-    workId: w.workId,
-    title: w.title,
+    workId: rep.workId(w),
+    title: rep.title(w),
     source: src.file,
-    plays: b.plays,
+    plays: B.plays[b]!,
     matched,
     share: formatShare(L.units[index]!),
     currency: r.params.currency,
@@ -67,7 +71,8 @@ export function statementLine(r: DistributionResult, index: number): StatementLi
     deductions: formatMinor(ded, scale),
     net: formatMinor(net, scale),
   };
-  if (w.iswc) line.iswc = w.iswc;
+  const iswc = rep.iswc(w);
+  if (iswc) line.iswc = iswc;
   copySource(line, src);
   return line;
 }
@@ -111,30 +116,34 @@ export function statementLineJson(l: StatementLine): string {
  */
 export function statementLineJsonAt(r: DistributionResult, index: number, scale: number): string {
   const L = r.lines;
-  const b = r.buckets[L.bucket[index]!]!;
-  const w = r.works[b.work]!;
-  const src = r.sources[b.source]!;
+  const B = r.buckets;
+  const b = L.bucket[index]!;
+  const rep = r.works;
+  const w = B.work[b]!;
+  const src = r.sources[B.source[b]!]!;
   const net = L.net[index]!, fee = L.fee[index]!, ded = L.deductions[index]!;
   let s = `{"currency":${q(r.params.currency)},"deductions":"${formatMinor(ded, scale)}","fee":"${formatMinor(fee, scale)}","gross":"${formatMinor(net + fee + ded, scale)}"`;
-  if (w.iswc) s += `,"iswc":${q(w.iswc)}`;
+  const iswc = rep.iswc(w);
+  if (iswc) s += `,"iswc":${q(iswc)}`;
   s += ',"matched":{';
-  const m = b.methods;
+  const m = B.methodPlays;
   let sep = '';
   for (let i = 0; i < 4; i++) {
-    if (m[i]! > 0) {
-      s += `${sep}"${MATCH_METHODS[i]!}":${m[i]!}`;
+    const plays = m[b * METHOD_COUNT + i]!;
+    if (plays > 0) {
+      s += `${sep}"${MATCH_METHODS[i]!}":${plays}`;
       sep = ',';
     }
   }
   s += `},"net":"${formatMinor(net, scale)}","partyId":${q(r.holders[L.holder[index]!]!.partyId)}`;
   if (src.period !== undefined) s += `,"period":${q(src.period)}`;
-  s += `,"plays":${b.plays}`;
+  s += `,"plays":${B.plays[b]!}`;
   if (src.service !== undefined) s += `,"service":${q(src.service)}`;
   s += `,"share":"${formatShare(L.units[index]!)}","source":${q(src.file)}`;
   if (src.territory !== undefined) s += `,"territory":${q(src.territory)}`;
-  s += `,"title":${q(w.title)}`;
+  s += `,"title":${q(rep.title(w))}`;
   if (src.useType !== undefined) s += `,"useType":${q(src.useType)}`;
-  return s + `,"workId":${q(w.workId)}}`;
+  return s + `,"workId":${q(rep.workId(w))}}`;
 }
 
 /** A suspense line with money as decimal strings, for output. */

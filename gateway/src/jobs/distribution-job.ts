@@ -190,7 +190,7 @@ export class DistributionJobs {
     const recordings = (await readFile(recordingsPath, 'utf8')).split('\n').slice(1).filter(Boolean);
     for (const line of recordings) {
       const [isrc = '', workId = ''] = line.split(',');
-      rep.index.addRecording(isrc, workId);
+      rep.addRecording(isrc, workId);
     }
     const worksDigest = rep.digest;
     const recordingsDigest = createHash('sha256').update(await readFile(recordingsPath)).digest('hex');

@@ -6,7 +6,7 @@
  * two buckets merge and the allocation is the same as over one concatenated file.
  */
 import { createHash } from 'node:crypto';
-import { aggregateUsage, type UsageAggregates, type UsageSource, type WorkBucket, type UnmatchedBucket } from '@rtl/distribution/engine/aggregate';
+import { aggregateUsage, BucketStore, type UsageAggregates, type UsageSource, type UnmatchedBucket } from '@rtl/distribution/engine/aggregate';
 import type { ResolvedParameters } from '@rtl/distribution/engine/parameters';
 import type { EngineRepertoire } from '@rtl/distribution/engine/repertoire';
 import { canonicalJson } from '@rtl/distribution/canonical-json';
@@ -63,7 +63,7 @@ export async function aggregateReports(
 /** Merges aggregates of different usage files (their sources are renumbered one after the other). */
 export function mergeAggregates(parts: readonly UsageAggregates[], digests: ReadonlyArray<{ id: string; sha256: string }>): UsageAggregates {
   const sources: UsageSource[] = [];
-  const buckets: WorkBucket[] = [];
+  const buckets = new BucketStore(parts.reduce((n, p) => n + p.buckets.count, 0));
   const unmatched = new Map<string, UnmatchedBucket>();
   const summary = emptySummary();
   let amountUnits = 0n;
@@ -71,7 +71,7 @@ export function mergeAggregates(parts: readonly UsageAggregates[], digests: Read
   for (const p of parts) {
     const off = sources.length;
     sources.push(...p.sources);
-    for (const b of p.buckets) buckets.push({ ...b, source: b.source + off, methods: [...b.methods] });
+    for (let i = 0; i < p.buckets.count; i++) buckets.copyFrom(p.buckets, i, p.buckets.source[i]! + off);
     for (const u of p.unmatched.values()) unmatched.set(`${u.reason}\u0001${u.source + off}`, { ...u, source: u.source + off });
     amountUnits += p.amountUnits;
     lines += p.lines;

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { BucketStore, METHOD_COUNT } from './buckets';
+import { loadRepertoire, type EngineRepertoire } from './repertoire';
+import { tempDir, writeWorksCsv } from './test-helpers';
+
+function shares(rep: EngineRepertoire, i: number): Array<[string, number]> {
+  const out: Array<[string, number]> = [];
+  for (let k = rep.shareStart[i]!; k < rep.shareStart[i + 1]!; k++) out.push([rep.partyIds[rep.shareParty[k]!]!, rep.shareUnits[k]!]);
+  return out;
+}
+
+function creators(rep: EngineRepertoire, i: number): string[] {
+  return Array.from({ length: rep.creatorCount(i) }, (_, k) => rep.creatorAt(i, k));
+}
+
+describe('EngineRepertoire columns', () => {
+  it('keeps load order, merges a party listed twice and sums claimed units, with rows of a work apart', async () => {
+    const dir = await tempDir();
+    const path = await writeWorksCsv(dir, [
+      { workId: 'W2', iswc: 'T0345246801', title: 'Second', partyId: 'P1', partyName: 'Ann Writer', share: '50' },
+      { workId: 'W1', title: 'First', partyId: 'P2', partyName: 'Bob Writer', share: '30' },
+      { workId: 'W2', iswc: 'T0345246801', title: 'Second', partyId: 'P3', partyName: 'Pub Co', role: 'publisher', share: '25' },
+      { workId: 'W1', title: 'First', partyId: 'P2', partyName: 'Bob Writer', share: '40.5' },
+      { workId: 'W2', iswc: 'T0345246801', title: 'Second', partyId: 'P1', partyName: 'Ann Writer', share: '60' },
+      { workId: 'W1', title: 'First', partyId: 'P4', partyName: 'Cy', right: 'mechanical', share: '100' },
+    ]);
+    const rep = await loadRepertoire({ path }, 'performing');
+    expect(rep.size).toBe(2);
+    expect([rep.workId(0), rep.title(0), rep.iswc(0)]).toEqual(['W2', 'Second', 'T0345246801']);
+    expect([rep.workId(1), rep.title(1), rep.iswc(1)]).toEqual(['W1', 'First', undefined]);
+    expect(shares(rep, 0)).toEqual([['P1', 110_000_000], ['P3', 25_000_000]]);
+    expect(shares(rep, 1)).toEqual([['P2', 70_500_000]]);
+    expect([rep.claimed(0), rep.claimed(1)]).toEqual([135_000_000, 70_500_000]);
+    // Creators: publishers left out, names once, mechanical-only parties still named.
+    expect(creators(rep, 0)).toEqual(['Ann Writer']);
+    expect(creators(rep, 1)).toEqual(['Bob Writer', 'Cy']);
+    expect(rep.partyIds).toEqual(['P1', 'P2', 'P3']);
+    expect([rep.workIndex('W1'), rep.workIndex('W2'), rep.workIndex('W3')]).toEqual([1, 0, undefined]);
+  });
+
+  it('matches to positions, with the method or the reason on the matcher', async () => {
+    const dir = await tempDir();
+    const path = await writeWorksCsv(dir, [
+      { workId: 'W1', iswc: 'T-034.524.680-1', title: 'Sexual Healing', partyId: 'P1', partyName: 'Marvin Gaye', share: '100' },
+      { workId: 'W2', title: 'Yesterday', partyId: 'P2', partyName: 'Paul McCartney', share: '100' },
+      { workId: 'W3', title: 'Yesterday', partyId: 'P3', partyName: 'Paul Smith', share: '100' },
+    ]);
+    const rep = await loadRepertoire({ path }, 'performing');
+    expect(rep.match({ iswc: 'T0345246801' })).toBe(0);
+    expect(rep.matcher.method).toBe('iswc');
+    expect(rep.match({ workId: 'W3' })).toBe(2);
+    expect(rep.matcher.method).toBe('work_id');
+    expect(rep.match({ title: 'yesterday', creators: ['P. McCartney'] })).toBe(1);
+    expect(rep.matcher.method).toBe('title_creator');
+    expect(rep.match({ title: 'Yesterday', creators: ['Paul'] })).toBe(-1);
+    expect(rep.matcher.result(-1)).toEqual({ matched: false, reason: 'UNMATCHED.AMBIGUOUS_TITLE', candidates: ['W2', 'W3'] });
+    rep.addRecording('GB-AAA-01-00001', 'W3');
+    expect(rep.match({ isrc: 'GBAAA0100001' })).toBe(2);
+    expect(rep.matcher.result(2)).toEqual({ matched: true, workId: 'W3', method: 'isrc' });
+  });
+});
+
+describe('BucketStore', () => {
+  it('grows past its capacity and keeps every column', () => {
+    const s = new BucketStore(2);
+    for (let i = 0; i < 100; i++) {
+      const b = s.add(i, i % 3);
+      s.lines[b] = i + 1;
+      s.plays[b] = 2 * i;
+      s.methodPlays[b * METHOD_COUNT + (i % 4)] = i;
+      s.addPoints(b, i, 0n);
+    }
+    expect(s.count).toBe(100);
+    s.trim();
+    expect(s.work.length).toBe(100);
+    expect([s.work[99], s.source[99], s.lines[99], s.plays[99], s.methodPlays[99 * 4 + 3]]).toEqual([99, 0, 100, 198, 99]);
+    expect(s.points(57)).toBe(57n);
+  });
+
+  it('holds points exactly past 2^53', () => {
+    const s = new BucketStore();
+    const b = s.add(0, 0);
+    const max = Number.MAX_SAFE_INTEGER;
+    s.addPoints(b, max, 0n);
+    s.addPoints(b, max, 0n);
+    s.addPoints(b, 5, 10n ** 30n);
+    expect(s.points(b)).toBe(2n * BigInt(max) + 5n + 10n ** 30n);
+  });
+
+  it('selects buckets in a given order with renumbered sources, carrying overflow', () => {
+    const s = new BucketStore();
+    for (let i = 0; i < 3; i++) s.addPoints(s.add(10 + i, i), 1 + i, i === 1 ? 1n << 60n : 0n);
+    const t = s.select([2, 0, 1], [5, 6, 7]);
+    expect(Array.from(t.work)).toEqual([12, 10, 11]);
+    expect(Array.from(t.source)).toEqual([7, 5, 6]);
+    expect([t.points(0), t.points(1), t.points(2)]).toEqual([3n, 1n, 2n + (1n << 60n)]);
+  });
+});

@@ -1,0 +1,303 @@
+/**
+ * The matching rules over works addressed by position: the one implementation behind both the
+ * gateway's {@link RepertoireIndex} (works as objects) and the engine's columnar repertoire. A
+ * match answers a work position, so a caller that keeps its works in arrays needs no second look-up
+ * from the matched work id back to its data; the outcome's method, reason and candidates are left
+ * on the matcher instead of in a result object, so the hot path allocates nothing.
+ *
+ * Order: work id → ISWC → ISRC (through recording–work links) → normalised title + creator.
+ * The first method that yields exactly one work wins; see README.md for the reasons reported.
+ */
+import { normaliseIsrc, normaliseIswc } from '../parsers/identifiers';
+import { ownCopy } from '../parsers/own-copy';
+import { creatorsCompatible, creatorTokens, normaliseTitle } from './normalise';
+
+/** How a usage line was matched. */
+export type MatchMethod = 'work_id' | 'iswc' | 'isrc' | 'title_creator';
+
+/** Why a usage line was not matched. The most specific reason is reported. */
+export type UnmatchedReason =
+  /** No work id, ISWC, ISRC or title at all. */
+  | 'UNMATCHED.NO_IDENTIFIERS'
+  /** A work id was given but is not in the repertoire (and nothing else matched). */
+  | 'UNMATCHED.UNKNOWN_WORK_ID'
+  /** An ISWC was given but is not in the repertoire (and nothing else matched). */
+  | 'UNMATCHED.UNKNOWN_ISWC'
+  /** An ISRC was given but no recording links it to a work (and nothing else matched). */
+  | 'UNMATCHED.UNKNOWN_ISRC'
+  /** The ISRC links to several works and the title does not pick one. */
+  | 'UNMATCHED.AMBIGUOUS_ISRC'
+  /** Several works share the title and creators. */
+  | 'UNMATCHED.AMBIGUOUS_TITLE'
+  /** A title was given but no creators, so title matching was not attempted. */
+  | 'UNMATCHED.NO_CREATORS'
+  /** Nothing matched. */
+  | 'UNMATCHED.NOT_FOUND';
+
+/** The identifying part of a usage line. */
+export interface MatchableUsage {
+  workId?: string;
+  iswc?: string;
+  isrc?: string;
+  title?: string;
+  creators?: readonly string[];
+}
+
+/** The outcome for one usage line. */
+export type MatchResult =
+  | { matched: true; workId: string; method: MatchMethod }
+  | { matched: false; reason: UnmatchedReason; candidates?: string[] };
+
+/**
+ * Read access to works by position, as the matcher needs it. Titles: the main title at 0, then
+ * alternate titles. Implementations answer in O(1) without allocating.
+ */
+export interface MatchableWorks {
+  workId(i: number): string;
+  /** Any accepted ISWC form (normalised by the matcher), or `undefined`. */
+  iswc(i: number): string | undefined;
+  titleCount(i: number): number;
+  titleAt(i: number, k: number): string;
+  creatorCount(i: number): number;
+  creatorAt(i: number, k: number): string;
+}
+
+// A work position in byIswc that marks an ISWC claimed by two works: it can no longer decide a match.
+const CONFLICT = -1;
+
+/** The matching index over a {@link MatchableWorks}; works are added by position. */
+export class WorkMatcher {
+  // Work id → position. May be handed in already filled (a loader that needed the map anyway).
+  private readonly byId: Map<string, number>;
+  private readonly byIswc = new Map<string, number>();
+  // Most titles belong to one work: a bare position saves an array per work on million-work
+  // repertoires. Built on the first usage line that needs title matching: a run whose usage all
+  // carries known identifiers never pays for normalising a million titles.
+  private byTitleMap: Map<string, number | number[]> | undefined;
+  private readonly byIsrc = new Map<string, string[]>();
+  // Normalised titles (ISRC disambiguation) and creator tokens (title matching) of the few works
+  // that need them, computed on first use.
+  private readonly titleKeyCache = new Map<number, string[]>();
+  private readonly creatorCache = new Map<number, string[][]>();
+  private readonly conflicts: string[] = [];
+  // Usage titles and names repeat heavily across a report; a bounded memo keeps the Unicode work off
+  // the hot path. Its keys are copies: a usage line's cells are slices of a chunk of the file.
+  private readonly titleMemo = new Map<string, string>();
+  private readonly creatorMemo = new Map<string, string[]>();
+  private static readonly MEMO_LIMIT = 200_000;
+
+  /** Method of the last successful {@link matchIndex}. */
+  method: MatchMethod = 'work_id';
+  /** Reason of the last unsuccessful {@link matchIndex}. */
+  reason: UnmatchedReason = 'UNMATCHED.NOT_FOUND';
+  /** Candidate work ids of the last unsuccessful {@link matchIndex}, when it had several. */
+  candidates: string[] | undefined;
+
+  /**
+   * @param works the works, by position.
+   * @param byId an id → position map to adopt (positions added later with {@link addWork} must agree).
+   */
+  constructor(private readonly works: MatchableWorks, byId?: Map<string, number>) {
+    this.byId = byId ?? new Map();
+  }
+
+  /** Number of works indexed. */
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** Identifier conflicts seen while building (duplicate work ids, ISWCs on two works). */
+  get buildConflicts(): readonly string[] {
+    return this.conflicts;
+  }
+
+  /** Position of work `workId`, if indexed. */
+  indexOf(workId: string): number | undefined {
+    return this.byId.get(workId);
+  }
+
+  /** Indexes the work at position `i`; a second work with the same id is refused (returns false). */
+  addWork(i: number): boolean {
+    const w = this.works;
+    const id = w.workId(i);
+    const known = this.byId.get(id);
+    if (known !== undefined && known !== i) {
+      this.conflicts.push(`duplicate work id ${id}`);
+      return false;
+    }
+    if (known === undefined) this.byId.set(id, i);
+    const raw = w.iswc(i);
+    if (raw) {
+      const iswc = normaliseIswc(raw);
+      if (!iswc) this.conflicts.push(`work ${id}: invalid ISWC ${raw} ignored`);
+      else {
+        const other = this.byIswc.get(iswc);
+        if (other !== undefined) {
+          this.conflicts.push(`ISWC ${iswc} on works ${other === CONFLICT ? '(several)' : w.workId(other)} and ${id}`);
+          this.byIswc.set(iswc, CONFLICT);
+        } else this.byIswc.set(iswc, i);
+      }
+    }
+    if (this.byTitleMap) this.indexTitles(this.byTitleMap, i);
+    return true;
+  }
+
+  /** Links a recording (ISRC) to a work. A medley may link one ISRC to several works. */
+  addRecording(isrc: string, workId: string): void {
+    const n = normaliseIsrc(isrc);
+    if (!n) {
+      this.conflicts.push(`invalid ISRC ${isrc} for work ${workId} ignored`);
+      return;
+    }
+    const list = this.byIsrc.get(n);
+    if (!list) this.byIsrc.set(n, [workId]);
+    else if (!list.includes(workId)) list.push(workId);
+  }
+
+  /**
+   * Matches one usage line: the matched work's position, or -1 with {@link reason} (and
+   * {@link candidates}) set. On a match, {@link method} says how.
+   */
+  matchIndex(u: MatchableUsage): number {
+    let reason: UnmatchedReason | undefined;
+    let candidates: string[] | undefined;
+    this.candidates = undefined;
+
+    if (u.workId) {
+      const i = this.byId.get(u.workId);
+      if (i !== undefined) return this.hit(i, 'work_id');
+      reason = 'UNMATCHED.UNKNOWN_WORK_ID';
+    }
+    if (u.iswc) {
+      const iswc = normaliseIswc(u.iswc);
+      const i = iswc ? this.byIswc.get(iswc) : undefined;
+      if (i !== undefined && i !== CONFLICT) return this.hit(i, 'iswc');
+      reason ??= 'UNMATCHED.UNKNOWN_ISWC';
+    }
+    const titleKey = u.title ? this.titleKey(u.title) : '';
+    if (u.isrc) {
+      const isrc = normaliseIsrc(u.isrc);
+      const works = isrc ? this.byIsrc.get(isrc)?.filter((id) => this.byId.has(id)) : undefined;
+      if (works && works.length === 1) return this.hit(this.byId.get(works[0]!)!, 'isrc');
+      if (works && works.length > 1) {
+        // A medley or a mis-link: let the title pick one of the linked works.
+        const byTitle = titleKey ? works.filter((id) => this.titleKeysOf(this.byId.get(id)!).includes(titleKey)) : [];
+        if (byTitle.length === 1) return this.hit(this.byId.get(byTitle[0]!)!, 'isrc');
+        reason ??= 'UNMATCHED.AMBIGUOUS_ISRC';
+        candidates ??= works;
+      } else reason ??= 'UNMATCHED.UNKNOWN_ISRC';
+    }
+    if (titleKey) {
+      const creators = (u.creators ?? []).map((c) => this.creatorKey(c)).filter((t) => t.length > 0);
+      if (creators.length === 0) {
+        reason ??= 'UNMATCHED.NO_CREATORS';
+      } else {
+        const hit = this.byTitle.get(titleKey);
+        let found = -1;
+        let several: number[] | undefined;
+        for (const i of hit === undefined ? [] : typeof hit === 'number' ? [hit] : hit) {
+          if (!this.creatorTokensOf(i).some((wc) => creators.some((uc) => creatorsCompatible(wc, uc)))) continue;
+          if (found < 0) found = i;
+          else (several ??= [found]).push(i);
+        }
+        if (several) return this.miss('UNMATCHED.AMBIGUOUS_TITLE', several.map((i) => this.works.workId(i)));
+        if (found >= 0) return this.hit(found, 'title_creator');
+      }
+    } else if (!u.workId && !u.iswc && !u.isrc) {
+      return this.miss('UNMATCHED.NO_IDENTIFIERS', undefined);
+    }
+    return this.miss(reason ?? 'UNMATCHED.NOT_FOUND', candidates);
+  }
+
+  /** The last {@link matchIndex} outcome `i` as a {@link MatchResult}. */
+  result(i: number): MatchResult {
+    if (i >= 0) return { matched: true, workId: this.works.workId(i), method: this.method };
+    return this.candidates ? { matched: false, reason: this.reason, candidates: this.candidates } : { matched: false, reason: this.reason };
+  }
+
+  private hit(i: number, method: MatchMethod): number {
+    this.method = method;
+    return i;
+  }
+
+  private miss(reason: UnmatchedReason, candidates: string[] | undefined): number {
+    this.reason = reason;
+    this.candidates = candidates;
+    return -1;
+  }
+
+  private titleKey(t: string): string {
+    let k = this.titleMemo.get(t);
+    if (k === undefined) {
+      if (this.titleMemo.size >= WorkMatcher.MEMO_LIMIT) this.titleMemo.clear();
+      k = normaliseTitle(t);
+      this.titleMemo.set(ownCopy(t), k);
+    }
+    return k;
+  }
+
+  private creatorKey(c: string): string[] {
+    let k = this.creatorMemo.get(c);
+    if (k === undefined) {
+      if (this.creatorMemo.size >= WorkMatcher.MEMO_LIMIT) this.creatorMemo.clear();
+      k = creatorTokens(c);
+      this.creatorMemo.set(ownCopy(c), k);
+    }
+    return k;
+  }
+
+  /** The title index, built on first use over the works in the order they were added. */
+  private get byTitle(): Map<string, number | number[]> {
+    if (this.byTitleMap === undefined) {
+      const m = new Map<string, number | number[]>();
+      for (const i of this.byId.values()) this.indexTitles(m, i);
+      this.byTitleMap = m;
+    }
+    return this.byTitleMap;
+  }
+
+  private titleKeys(i: number): string[] {
+    const w = this.works;
+    const n = w.titleCount(i);
+    if (n === 1) {
+      const k = normaliseTitle(w.titleAt(i, 0));
+      return k === '' ? [] : [k];
+    }
+    const keys = new Set<string>();
+    for (let k = 0; k < n; k++) {
+      const key = normaliseTitle(w.titleAt(i, k));
+      if (key !== '') keys.add(key);
+    }
+    return [...keys];
+  }
+
+  private titleKeysOf(i: number): string[] {
+    let keys = this.titleKeyCache.get(i);
+    if (keys === undefined) this.titleKeyCache.set(i, (keys = this.titleKeys(i)));
+    return keys;
+  }
+
+  private creatorTokensOf(i: number): string[][] {
+    let toks = this.creatorCache.get(i);
+    if (toks === undefined) {
+      toks = [];
+      const w = this.works;
+      for (let k = 0, n = w.creatorCount(i); k < n; k++) {
+        const t = creatorTokens(w.creatorAt(i, k));
+        if (t.length > 0) toks.push(t);
+      }
+      this.creatorCache.set(i, toks);
+    }
+    return toks;
+  }
+
+  private indexTitles(m: Map<string, number | number[]>, i: number): void {
+    // Not kept: a million small arrays would outlive the index build for nothing.
+    for (const k of this.titleKeyCache.get(i) ?? this.titleKeys(i)) {
+      const found = m.get(k);
+      if (found === undefined) m.set(k, i);
+      else if (typeof found === 'number') m.set(k, [found, i]);
+      else found.push(i);
+    }
+  }
+}
