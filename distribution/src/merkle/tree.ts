@@ -6,6 +6,7 @@
  */
 import * as nodeCrypto from 'node:crypto';
 import { createHash } from 'node:crypto';
+import { buildLevels } from './hash-pool';
 
 const EMPTY_ROOT = createHash('sha256').digest();
 
@@ -53,26 +54,7 @@ export class MerkleTree {
 
   private constructor(leafHashes: Buffer, size: number) {
     this.size = size;
-    this.levels = [leafHashes];
-    let cur = leafHashes;
-    let n = size;
-    const scratch = Buffer.allocUnsafe(65);
-    scratch[0] = 1;
-    while (n > 1) {
-      const m = Math.ceil(n / 2);
-      const next = Buffer.allocUnsafe(m * 32);
-      if (oneShot) {
-        for (let i = 0; i + 1 < n; i += 2) {
-          const from = i * 32;
-          for (let k = 0; k < 64; k++) scratch[k + 1] = cur[from + k]!;
-          putDigest(oneShot('sha256', scratch, 'latin1'), next, from >> 1);
-        }
-      } else for (let i = 0; i + 1 < n; i += 2) hashChildren(cur.subarray(i * 32, i * 32 + 32), cur.subarray(i * 32 + 32, i * 32 + 64)).copy(next, (i / 2) * 32);
-      if (n % 2 === 1) cur.copy(next, (m - 1) * 32, (n - 1) * 32, n * 32);
-      this.levels.push(next);
-      cur = next;
-      n = m;
-    }
+    this.levels = buildLevels(leafHashes, size);
   }
 
   /** Builds a tree from leaf data (each item is hashed with {@link hashLeaf}). */

@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { buildLevels, LeafHashPipeline } from './hash-pool';
+import { hashLeaf, merkleRoot, MerkleTree } from './tree';
+
+function leafBytes(i: number): Buffer {
+  // Lengths vary from 1 to 300 bytes so that slots fill at different points.
+  return Buffer.from(`leaf ${i} `.padEnd(1 + ((i * 37) % 300), String.fromCharCode(97 + (i % 26))), 'utf8');
+}
+
+function leafHashes(n: number): Buffer {
+  const buf = Buffer.allocUnsafe(n * 32);
+  for (let i = 0; i < n; i++) hashLeaf(leafBytes(i)).copy(buf, i * 32);
+  return buf;
+}
+
+/** Levels built one pair at a time with Hash objects: the reference for the kernels. */
+function referenceLevels(level0: Buffer, size: number): Buffer[] {
+  const levels = [level0.subarray(0, size * 32)];
+  for (let n = size; n > 1; n = Math.ceil(n / 2)) {
+    const cur = levels[levels.length - 1]!;
+    const next = Buffer.alloc(Math.ceil(n / 2) * 32);
+    for (let i = 0; i + 1 < n; i += 2) createHash('sha256').update(Buffer.of(1)).update(cur.subarray(i * 32, i * 32 + 64)).digest().copy(next, i * 16);
+    if (n % 2 === 1) cur.copy(next, (n - 1) * 16, (n - 1) * 32, n * 32);
+    levels.push(next);
+  }
+  return levels;
+}
+
+describe('buildLevels', () => {
+  it('builds the same levels on one thread and on two, for any size and block size', () => {
+    for (const size of [1, 2, 3, 4, 5, 7, 8, 9, 31, 33, 100, 257]) {
+      const level0 = leafHashes(size);
+      const expected = referenceLevels(level0, size).map((l) => l.toString('hex'));
+      expect(buildLevels(level0, size, { minParallel: Infinity }).map((l) => l.toString('hex')), `serial ${size}`).toEqual(expected);
+      for (const blockShift of [1, 2, 3, 5]) {
+        expect(buildLevels(level0, size, { minParallel: 1, blockShift }).map((l) => l.toString('hex')), `parallel ${size} / 2^${blockShift}`).toEqual(expected);
+      }
+    }
+  });
+
+  it('gives a large tree the root of the streaming builder', () => {
+    const n = 70_001;
+    const leaves = Array.from({ length: n }, (_, i) => `leaf-${i}`);
+    expect(MerkleTree.fromLeaves(leaves).root().toString('hex')).toBe(merkleRoot(leaves).toString('hex'));
+  });
+});
+
+describe('LeafHashPipeline', () => {
+  const n = 2_000;
+  const expected = leafHashes(n).toString('hex');
+  const prefixed = (i: number) => Buffer.concat([Buffer.of(0), leafBytes(i)]);
+
+  it('hashes every leaf into its place, on two threads or one', () => {
+    for (const options of [{ minParallel: Infinity }, { minParallel: 1 }, { minParallel: 1, slotBytes: 512, slotLeaves: 3 }, { minParallel: 1, slotBytes: 4096, slotLeaves: 64 }]) {
+      const p = new LeafHashPipeline(n, options);
+      for (let i = 0; i < n; i++) {
+        const b = prefixed(i);
+        p.push(b, b.length);
+      }
+      expect(p.finish().toString('hex'), JSON.stringify(options)).toBe(expected);
+    }
+  });
+
+  it('hashes a leaf longer than a slot on the calling thread', () => {
+    const big = Buffer.concat([Buffer.of(0), Buffer.alloc(5000, 120)]);
+    const p = new LeafHashPipeline(3, { minParallel: 1, slotBytes: 1024, slotLeaves: 4 });
+    p.push(prefixed(0), prefixed(0).length);
+    p.push(big, big.length);
+    p.push(prefixed(2), prefixed(2).length);
+    const h = p.finish();
+    expect(h.subarray(32, 64).toString('hex')).toBe(hashLeaf(big.subarray(1)).toString('hex'));
+    expect(h.subarray(64, 96).toString('hex')).toBe(expected.slice(128, 192));
+  });
+
+  it('counts its leaves', () => {
+    const p = new LeafHashPipeline(1, { minParallel: Infinity });
+    expect(() => p.finish()).toThrow(RangeError);
+    p.push(prefixed(0), prefixed(0).length);
+    expect(() => p.push(prefixed(1), prefixed(1).length)).toThrow(RangeError);
+  });
+});
