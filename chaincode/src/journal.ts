@@ -28,6 +28,8 @@ export interface EntryDraft {
   note?: string;
   /** Decreasing accounts whose sufficiency the caller has already proven (skip the scan). */
   preChecked?: readonly string[];
+  /** The argument field to name when the guard refuses an account, e.g. `{ 'member:M1:carried': 'amount' }`. */
+  fields?: Readonly<Record<string, string>>;
 }
 
 interface PostingValue {
@@ -110,6 +112,7 @@ export async function postEntry(ctx: LedgerContext, draft: EntryDraft): Promise<
     const before = await naturalBalance(ctx, name, draft.currency);
     if (before + naturalDelta < 0n) {
       throw new LedgerError('LEDGER.INSUFFICIENT_FUNDS', `account ${name} holds ${formatMoney(money(before, draft.currency))} ${draft.currency}, less than ${formatMoney(money(-naturalDelta, draft.currency))}`, {
+        ...(draft.fields?.[name] !== undefined && { field: draft.fields[name] }),
         account: name,
         balance: formatMoney(money(before, draft.currency)),
         required: formatMoney(money(-naturalDelta, draft.currency)),

@@ -185,6 +185,21 @@ export interface DistributionRecord extends Stamped {
   sealTxId?: string;
 }
 
+/** Money moved from a member's carried-forward account to its payable account after a run. */
+export interface CarriedReleaseRecord extends Stamped {
+  /** The sealed run whose threshold the member's accumulated balance reached. */
+  runId: string;
+  collectiveId: string;
+  memberId: string;
+  amount: string;
+  currency: string;
+  /** The payment threshold applied (the run's). */
+  threshold: string;
+  /** The carried-forward balance before the release. */
+  carriedBefore: string;
+  entryId: string;
+}
+
 /** A payout to a member, in two phases. */
 export interface PayoutRecord extends Stamped {
   id: string;

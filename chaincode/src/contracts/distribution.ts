@@ -5,7 +5,9 @@
  * holds the gross, moves the gross out of the pool, and commits to the batches of per-rights-holder
  * lines by digest and total; each `postDistributionBatch` must match its commitment and credits the
  * members; `sealDistribution` closes the run once every batch is in and the clearing account is
- * empty. A run of any size thus spans a handful of transactions, each of bounded size.
+ * empty. A run of any size thus spans a handful of transactions, each of bounded size. Afterwards,
+ * `releaseCarried` moves a member's accumulated carried-forward balance to payable once it reaches
+ * the run's threshold.
  */
 import { z } from 'zod';
 import { batchDigest, MAX_BATCH_LINES } from '@rtl/distribution/anchor';
@@ -20,6 +22,7 @@ import type { LedgerContext } from '../ledger-context';
 import type { DistributionRecord } from '../records';
 import { amountOf, commandIdSchema, currencySchema, decimalAmountSchema, hexDigestSchema, idSchema, poolSchema } from '../schemas';
 import { createRecord, mustRead, readRecord, txTime, writeRecord } from '../state';
+import { releaseCarried } from './carried-release';
 
 const batchLineSchema = z.object({ partyId: idSchema, payable: decimalAmountSchema, carried: decimalAmountSchema }).strict();
 
@@ -225,6 +228,14 @@ export class DistributionContract extends LedgerContract {
       await createRecord(ctx, 'suspense-release', [a.claimId], release, 'claimId');
       return { release, entryId: entry.id };
     });
+  }
+
+  /**
+   * Releases a member's carried-forward balance (all or part of it) to its payable balance once it
+   * has reached the payment threshold of a sealed run of the collective (see `carried-release.ts`).
+   */
+  async releaseCarried(ctx: LedgerContext, argsJson: string): Promise<string> {
+    return releaseCarried(ctx, argsJson);
   }
 
   /** A run by id, with its batch commitments. */

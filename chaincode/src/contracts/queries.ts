@@ -15,6 +15,7 @@ import { mustRead, recordKey } from '../state';
 export const RECORD_TYPES = [
   'party', 'work', 'share', 'recording', 'tariff', 'licence', 'invoice', 'payment', 'income',
   'entry', 'distribution', 'distribution-batch', 'payout', 'reversal', 'cmd', 'complaint', 'suspense-release',
+  'carried-release',
 ] as const;
 
 const recordRef = z.object({ type: z.enum(RECORD_TYPES), id: z.array(z.string().min(1).max(200)).min(1).max(4) }).strict();

@@ -289,6 +289,51 @@ export function ledgerPortContractSuite(name: string, open: () => Promise<PortUn
         expect(await balance(`dist:${runId}:clearing`)).toBe('0.00');
       });
 
+      it('releases a carried-forward balance that reached the threshold to payable, once, never above the balance', async () => {
+        const runId = id('RUN1');
+        const member = id('M3');
+        const carried = `member:${member}:carried`;
+        const payable = `member:${member}:payable`;
+        const args = { runId, memberId: member, amount: '4.99', threshold: '4.00' };
+        await expectLedgerError(submit(av, 'distribution:releaseCarried', args), 'ACCESS.DENIED', 'runId');
+        await expectLedgerError(submit(regulator, 'distribution:releaseCarried', args), 'ACCESS.DENIED');
+        if (ut.roleAttributes) await expectLedgerError(submit({ mspId: MSP.music, role: 'member', user: 'm3' }, 'distribution:releaseCarried', args), 'ACCESS.DENIED');
+        await expectLedgerError(submit(music, 'distribution:releaseCarried', { ...args, amount: '5.00' }), 'LEDGER.INSUFFICIENT_FUNDS', 'amount');
+        await expectLedgerError(submit(music, 'distribution:releaseCarried', { ...args, threshold: '5.00' }), 'LEDGER.INVALID_STATE', 'threshold');
+        await expectLedgerError(submit(music, 'distribution:releaseCarried', { ...args, amount: '0.00' }), 'VALIDATION.INVALID_ARGUMENT', 'amount');
+        await expectLedgerError(submit(music, 'distribution:releaseCarried', { ...args, memberId: id('L1') }), 'VALIDATION.INVALID_ARGUMENT', 'memberId');
+        await expectLedgerError(submit(music, 'distribution:releaseCarried', { ...args, runId: id('NORUN') }), 'NOT_FOUND', 'runId');
+        // Refusals wrote nothing.
+        expect(await balance(carried)).toBe('4.99');
+        expect(await balance(payable)).toBe('0.00');
+        await expectLedgerError(port.evaluate(regulator, 'queries:getRecord', { type: 'carried-release', id: [runId, member] }), 'NOT_FOUND', 'id');
+
+        const cmd = { commandId: `release-${run}`, ...args };
+        const first = await port.submit<{ release: { amount: string; threshold: string; carriedBefore: string; runId: string }; txId: string }>(music, 'distribution:releaseCarried', cmd);
+        expect(first.result.release).toMatchObject({ amount: '4.99', threshold: '4.00', carriedBefore: '4.99', runId });
+        expect(await balance(carried)).toBe('0.00');
+        expect(await balance(payable)).toBe('4.99');
+        const again = await port.submit<{ txId: string }>(music, 'distribution:releaseCarried', cmd);
+        expect(again.result).toEqual(first.result);
+        expect(again.result.txId).toBe(first.txId);
+        expect(await balance(payable)).toBe('4.99');
+        await expectLedgerError(submit(music, 'distribution:releaseCarried', { ...args, amount: '0.01', threshold: '0.00' }), 'ALREADY_EXISTS', 'memberId');
+        const record = await port.evaluate<{ entryId: string; txId: string }>(regulator, 'queries:getRecord', { type: 'carried-release', id: [runId, member] });
+        expect(record.txId).toBe(first.txId);
+
+        const sub = port.events({ blockNumber: first.blockNumber - 1n, txIndex: Number.MAX_SAFE_INTEGER });
+        let changes: string[] = [];
+        for await (const ev of sub) {
+          if (ev.txId === first.txId) {
+            changes = (ev.payload as { changes: Array<{ type: string }> }).changes.map((c) => c.type).sort();
+            break;
+          }
+          if (ev.blockNumber > first.blockNumber) break;
+        }
+        sub.close();
+        expect(changes).toEqual(['carried-release', 'entry']);
+      });
+
       it('pays out in two phases, never above the payable balance', async () => {
         const member = id('M1');
         await expectLedgerError(submit(music, 'payouts:requestPayout', { payoutId: id('PO0'), memberId: member, amount: '500.01', currency: 'CNY' }), 'LEDGER.INSUFFICIENT_FUNDS');
