@@ -7,7 +7,8 @@
  * first time) → exports the collective's repertoire to `works.csv`/`recordings.csv` → aggregates
  * the selected usage reports → allocates (`computeDistribution`) → writes statement and suspense
  * lines → anchors on the ledger: `openDistribution`, every `postDistributionBatch`,
- * `sealDistribution`, with command ids derived from the run id.
+ * `sealDistribution`, with command ids derived from the run id → releases the carried-forward
+ * balances that have reached the run's threshold (`carried-release.ts`).
  *
  * Restart: interrupted runs (`queued`, `running`, `anchoring`) are RESUMED, not failed — an
  * anchoring run that stopped half-way would otherwise leave the pool's money in the run's clearing
@@ -35,6 +36,7 @@ import { COLLECTIVE_MSP } from '../auth/identity';
 import type { LedgerFunction } from '../ledger/port';
 import { submitAndWait } from '../http/routes/operator/common';
 import type { Services } from '../services';
+import { executeCarriedReleases, planCarriedReleases, releaseSummary } from './carried-release';
 import { exportRepertoire, periodEnd } from './repertoire-export';
 import { aggregateReports } from './usage-merge';
 
@@ -319,6 +321,13 @@ export class DistributionJobs {
       await this.update(runId, { progress: 0.75 + 0.2 * ((n + 1) / plan.batches.length) });
     }
     await submit('distribution:sealDistribution', 'seal', { runId });
+
+    // 7. Carried-forward balances that have reached the run's threshold become payable.
+    await this.update(runId, { stage: 'carried', progress: 0.96 });
+    const releaseRun = { runId, collectiveId: c, currency: p.currency, threshold: p.threshold, identity };
+    const releasePlan = await planCarriedReleases(sql, releaseRun);
+    const released = await executeCarriedReleases(this.services, releaseRun, releasePlan, (done) => this.update(runId, { progress: 0.96 + 0.03 * (done / releasePlan.length) }));
+    await sql`update offchain.distribution_runs set summary = summary || ${sql.json(releaseSummary(released, p.currency))}::jsonb, updated_at = now() where id = ${runId}`;
     await this.update(runId, { status: 'done', stage: 'done', progress: 1 });
     await rm(dir, { recursive: true, force: true });
   }

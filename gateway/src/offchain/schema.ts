@@ -1,8 +1,9 @@
 /**
  * Off-chain detail (schema `offchain`): what the collective holds besides the ledger — uploaded
- * usage reports, distribution runs with their line-level statements and suspense, and claims. The
- * ledger holds the totals, digests and Merkle roots these rows are verified against. Unlike the read
- * model (`rm`), these rows are not derived from ledger events, so a projector rebuild never touches them.
+ * usage reports, distribution runs with their line-level statements, suspense and carried-forward
+ * releases, and claims. The ledger holds the totals, digests and Merkle roots these rows are
+ * verified against. Unlike the read model (`rm`), these rows are not derived from ledger events, so
+ * a projector rebuild never touches them.
  */
 import type postgres from 'postgres';
 import { migrate, type MigrationOutcome } from '../db/migrate';
@@ -144,6 +145,28 @@ create table offchain.cwr_imports (
 create index cwr_imports_collective on offchain.cwr_imports (collective_id, created_at desc);
 create unique index distribution_runs_active_pool on offchain.distribution_runs (collective_id, right_type, use_type, period)
   where status in ('queued', 'running', 'anchoring');
+`,
+  },
+  {
+    version: 3,
+    name: 'carried-forward releases of distribution runs',
+    sql: `
+create table offchain.carried_releases (
+  run_id text not null references offchain.distribution_runs (id),
+  party_id text not null,
+  collective_id text not null,
+  currency text not null,
+  amount numeric not null check (amount > 0),
+  threshold numeric not null check (threshold >= 0),
+  command_id text not null,
+  status text not null check (status in ('planned', 'released')),
+  tx_id text,
+  block_number bigint,
+  planned_at timestamptz not null default now(),
+  released_at timestamptz,
+  primary key (run_id, party_id)
+);
+create index carried_releases_party on offchain.carried_releases (party_id, run_id);
 `,
   },
 ];

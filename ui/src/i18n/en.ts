@@ -410,6 +410,9 @@ export const en = {
   'runs.finished': 'The run is finished and sealed on the ledger.',
   'runs.onLedger': 'On the ledger',
   'runs.anchoring': 'Anchoring transactions',
+  'runs.carriedReleases': 'Carried-forward amounts paid',
+  'runs.carriedReleasesLead': 'Members whose carried-forward balance reached this run’s payment threshold: the whole balance moved to payable.',
+  'runs.noCarriedReleases': 'No carried-forward balance reached the threshold.',
 
   'right.performing': 'Performing',
   'right.mechanical': 'Mechanical',
@@ -493,6 +496,7 @@ export const en = {
   'stage.allocation': 'allocating',
   'stage.statements': 'writing statements',
   'stage.anchoring': 'anchoring on the ledger',
+  'stage.carried': 'paying carried-forward amounts that reached the threshold',
   'stage.done': 'done',
   'figure.collected': 'Collected',
   'figure.distributed': 'Distributed',

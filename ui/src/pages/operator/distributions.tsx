@@ -1,6 +1,7 @@
 /**
  * Distribution runs: start one (a background job on the gateway), watch its progress live (the run
- * is polled until it is done or failed), and read its summary and anchoring transactions.
+ * is polled until it is done or failed), and read its summary, the carried-forward amounts it
+ * released and its anchoring transactions.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { Badge, DateText, Empty, ErrorBox, Loading, More, PageTitle, TxLink } from '../../components/common';
@@ -8,6 +9,7 @@ import { enumLabel, useI18n } from '../../i18n';
 import { api, newIdempotencyKey } from '../../lib/api';
 import { Link, navigate } from '../../lib/router';
 import { usePagedApi } from '../../lib/use-api';
+import { CarriedReleases } from './carried-releases';
 
 /** A distribution run as the operator API shows it. */
 export interface Run {
@@ -248,6 +250,7 @@ export function DistributionPage({ params }: { params: Record<string, string> })
                 ))}
             </dl>
           )}
+          <CarriedReleases runId={run.id} ready={run.status === 'done'} />
           {run.anchorTxIds.length > 0 && (
             <>
               <h2>{t('runs.anchoring')}</h2>

@@ -13,7 +13,7 @@ import { memberOf } from './caller';
 const BalanceView = z.object({
   currency: z.string(),
   payable: MoneyString.openapi({ description: 'Distributed to you and not yet requested for payout' }),
-  carriedForward: MoneyString.openapi({ description: 'Held because it is below the payment threshold; added to a later run' }),
+  carriedForward: MoneyString.openapi({ description: 'Held because it is below the payment threshold; it accumulates across runs and moves to payable once it reaches a run’s threshold' }),
   payoutPending: MoneyString.openapi({ description: 'Requested for payout, not yet paid' }),
 });
 

@@ -1,8 +1,9 @@
 /**
- * The member router (`/api/member`): a rights holder's own works and shares, balances, payouts,
- * statements with Merkle proofs, suspense claims and complaints. Every route needs the `member`
- * role and reads or writes only the caller's own party (`c.var.user.partyId`); suspense lines are
- * those of the member's own collective. Another party's record answers 404, like a missing one.
+ * The member router (`/api/member`): a rights holder's own works and shares, balances and the
+ * movements behind them, payouts, statements with Merkle proofs, suspense claims and complaints.
+ * Every route needs the `member` role and reads or writes only the caller's own party
+ * (`c.var.user.partyId`); suspense lines are those of the member's own collective. Another party's
+ * record answers 404, like a missing one.
  */
 import { requireRole } from '../../../auth/middleware';
 import type { Services } from '../../../services';
@@ -13,6 +14,7 @@ import { claimRoutes } from './claims';
 import { StatementPageCache } from './statement-page-cache';
 import { StatementTrees } from './statement-trees';
 import { statementRoutes } from './statements';
+import { transactionRoutes } from './transactions';
 import { workRoutes } from './works';
 
 /** Builds the member router; mount it with `app.route('/api/member', memberRouter(services))`. */
@@ -24,6 +26,7 @@ export function memberRouter(services: Services) {
   return router
     .route('/', workRoutes(services))
     .route('/', accountRoutes(services))
+    .route('/', transactionRoutes(services))
     .route('/', statementRoutes(services, trees, new StatementPageCache()))
     .route('/', claimRoutes(services))
     .route('/', complaintRoutes(services, 'member'));

@@ -2,12 +2,14 @@
  * The operator router, mounted at `/api/operator`: everything a collective's operators do for
  * their own collective — members and licensees, works and shares (also from CWR files), tariffs
  * and licences, invoices, payments and income, payouts, reversals and adjustments, claim
- * decisions, and distribution runs as background jobs. Every route needs the `operator` role;
- * reads are limited to the operator's collective and writes go to the ledger only for it.
+ * decisions, and distribution runs as background jobs with the carried-forward balances they
+ * released. Every route needs the `operator` role; reads are limited to the operator's collective
+ * and writes go to the ledger only for it.
  */
 import { requireRole } from '../../../auth/middleware';
 import type { Services } from '../../../services';
 import { newRouter } from '../../openapi';
+import { carriedReleaseRoutes } from './carried-releases';
 import { claimsRoutes } from './claims';
 import { correctionsRoutes } from './corrections';
 import { distributionRoutes } from './distributions';
@@ -32,5 +34,6 @@ export function operatorRouter(services: Services) {
     .route('/', payoutsRoutes(services))
     .route('/', correctionsRoutes(services))
     .route('/', claimsRoutes(services))
-    .route('/', distributionRoutes(services));
+    .route('/', distributionRoutes(services))
+    .route('/', carriedReleaseRoutes(services));
 }

@@ -8,7 +8,9 @@
  *   reversals and adjustments (every pool movement except distribution openings);
  * - distributionGross: what distribution runs took out of the pool;
  * - managementFee, deductions: taken by those runs;
- * - distributed: credited to members by those runs (allocated + carried forward below the threshold);
+ * - distributed: credited to members by those runs (allocated + carried forward below the threshold),
+ *   from the runs' anchored totals; a later release of carried-forward money to payable moves it
+ *   between a member's own accounts and leaves this figure unchanged;
  * - suspense: what the pool's suspense account still holds (unmatched usage, unclaimed shares), net
  *   of releases to accepted claims;
  * - managementFeeRatio: managementFee / distributionGross, rounded half away from zero to 4

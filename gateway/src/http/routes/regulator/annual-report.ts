@@ -97,6 +97,8 @@ interface RunRow {
   deductions: string;
 }
 
+// Attributed counts batches and suspense releases only: a carried-forward release moves money the
+// member was already attributed (carried → payable), so counting it would double it.
 async function loadFlows(sql: postgres.Sql, ids: readonly string[], from: string, to: string): Promise<FlowRow[]> {
   return sql<FlowRow[]>`
     select p.collective_id, p.currency,

@@ -16,7 +16,7 @@ import { CollectiveId, json, SECURITY, TAG, TxReceipt, txReceipt } from './schem
 
 /** Kinds of journal entries the chaincode posts. */
 export const ENTRY_KINDS = [
-  'invoice', 'payment', 'income', 'distribution', 'distribution-batch', 'suspense-release',
+  'invoice', 'payment', 'income', 'distribution', 'distribution-batch', 'suspense-release', 'carried-release',
   'payout-request', 'payout-paid', 'payout-voided', 'reversal', 'adjustment',
 ] as const;
 

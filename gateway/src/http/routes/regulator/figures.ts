@@ -54,6 +54,8 @@ export const FIGURE_RULES: Record<Figure, FigureRule> = {
   deductions: { filter: (sql) => sql`p.account_kind = 'cmo:deductions'`, sign: -1n, pool: entryTouchesPool, description: 'social and cultural deductions' },
   suspense: { filter: (sql) => sql`p.account_kind = 'suspense'`, sign: -1n, pool: onAccount('suspense'), description: 'money held as non-distributable (unidentified works, unclaimed shares)' },
   attributed: {
+    // A carried-forward release (`carried-release`) only moves money between a member's carried and
+    // payable accounts: it was attributed when the batch carried it, so it is not counted again.
     filter: (sql) => sql`p.account_kind in ('member:payable', 'member:carried') and p.entry_kind in ('distribution-batch', 'suspense-release')`,
     sign: -1n,
     // Batches clear their run's clearing account; suspense releases debit the pool's suspense.
