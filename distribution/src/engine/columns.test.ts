@@ -1,4 +1,7 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { RejectedLine } from '../parsers/common';
 import { BucketStore, METHOD_COUNT } from './buckets';
 import { loadRepertoire, type EngineRepertoire } from './repertoire';
 import { tempDir, writeWorksCsv } from './test-helpers';
@@ -36,6 +39,19 @@ describe('EngineRepertoire columns', () => {
     expect(creators(rep, 1)).toEqual(['Bob Writer', 'Cy']);
     expect(rep.partyIds).toEqual(['P1', 'P2', 'P3']);
     expect([rep.workIndex('W1'), rep.workIndex('W2'), rep.workIndex('W3')]).toEqual([1, 0, undefined]);
+  });
+
+  it('reports a bad party id after the parser issues of the same chunk, and skips its row', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'works.csv');
+    await writeFile(path, 'work_id,iswc,title,party_id,party_name,role,right,share\nW1,,A,bad id,X,composer,performing,50\nW1,,A,P2,Y,composer,performing,500\nW1,,A,P3,Z,composer,performing,50\n');
+    const rejects: RejectedLine[] = [];
+    const rep = await loadRepertoire({ path }, 'performing', { onError: 'quarantine', rejects });
+    expect(rejects.map((r) => [r.line, r.code])).toEqual([[3, 'PARSE.INVALID_SHARE'], [2, 'ENGINE.BAD_PARTY_ID']]);
+    expect(rejects[1]!.raw).toBe('W1,bad id');
+    expect(shares(rep, 0)).toEqual([['P3', 50_000_000]]);
+    expect(creators(rep, 0)).toEqual(['Z']);
+    expect(rep.summary).toMatchObject({ accepted: 2, rejected: 2 });
   });
 
   it('matches to positions, with the method or the reason on the matcher', async () => {

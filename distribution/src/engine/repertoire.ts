@@ -4,11 +4,12 @@
  * per-work offsets (typed arrays), party ids and creator names are interned once, and the matcher
  * answers a work's position. Memory is proportional to the repertoire only, with no object per work.
  */
+import { StringTable } from '../matching/hash-tables';
 import { WorkMatcher, type MatchableUsage, type MatchableWorks } from '../matching/matcher';
 import { recordingsFromCwr, repertoireFromCwr } from '../matching/repertoire';
-import { emptySummary, IssueCollector, type ParseOptions, type ParseSummary } from '../parsers/common';
+import { emptySummary, IssueCollector, type ParseIssue, type ParseOptions, type ParseSummary } from '../parsers/common';
 import { parseCwr, type CwrWork } from '../parsers/cwr';
-import { parseWorksCsv } from '../parsers/csv';
+import { parseWorksCsv, WorksField, type WorksRowView } from '../parsers/csv';
 import { ownCopy as own } from '../parsers/own-copy';
 import { detectWorksFormat, hashedChunks, sha256, type WorksFormat } from './input-file';
 import type { RightType } from './parameters';
@@ -132,12 +133,12 @@ export class EngineRepertoire implements MatchableWorks {
   readonly iswcs: (string | undefined)[] = [];
   // All titles of works whose titles are not just their main title (CWR alternate titles).
   private readonly titleLists = new Map<number, readonly string[]>();
+  private readonly partyIndex = new StringTable();
   /** Interned party ids. */
-  readonly partyIds: string[] = [];
-  private readonly partyIndex = new Map<string, number>();
+  readonly partyIds: string[] = this.partyIndex.strings;
+  private creatorIndex = new StringTable();
   /** Interned creator names. */
-  readonly creatorNames: string[] = [];
-  private readonly creatorIndex = new Map<string, number>();
+  readonly creatorNames: string[] = this.creatorIndex.strings;
   /** Offsets of each work's share set: work `i` owns `[shareStart[i], shareStart[i + 1])` (size + 1 entries). */
   shareStart: Int32Array = new Int32Array(1);
   /** Party index (into {@link partyIds}) of each share; one per distinct party of a work. */
@@ -152,8 +153,8 @@ export class EngineRepertoire implements MatchableWorks {
   // Offsets of each work's creator names (size + 1 entries) into creatorOf (indexes into creatorNames).
   private creatorStart: Int32Array = new Int32Array(1);
   private creatorOf: Int32Array = new Int32Array(0);
-  // Work id → position; built while loading and then owned by the matcher.
-  private readonly ids = new Map<string, number>();
+  // Work id → position (its number in the table); built while loading and then shared with the matcher.
+  private readonly ids = new StringTable();
   // Per-work share and creator chains, only while loading.
   private shares: ChainPool | undefined = new ChainPool(true);
   private creators: ChainPool | undefined = new ChainPool(false);
@@ -233,37 +234,35 @@ export class EngineRepertoire implements MatchableWorks {
 
   /** Interns a party id. */
   party(id: string): number {
-    let i = this.partyIndex.get(id);
-    if (i === undefined) {
-      i = this.partyIds.length;
-      const o = own(id);
-      this.partyIds.push(o);
-      this.partyIndex.set(o, i);
-    }
-    return i;
+    return this.partyIndex.internRange(id, 0, id.length, () => own(id));
+  }
+
+  /** Interns the party id `text[start, end)`. */
+  partyInRange(text: string, start: number, end: number): number {
+    return this.partyIndex.internRange(text, start, end, () => own(text.slice(start, end)));
   }
 
   private creatorName(name: string): number {
-    let i = this.creatorIndex.get(name);
-    if (i === undefined) {
-      i = this.creatorNames.length;
-      const o = own(name);
-      this.creatorNames.push(o);
-      this.creatorIndex.set(o, i);
-    }
-    return i;
+    return this.creatorIndex.internRange(name, 0, name.length, () => own(name));
   }
 
   /** Gets or creates the work `workId` (while loading); returns its position. */
   work(workId: string, title: string, iswc: string | undefined): number {
-    const known = this.ids.get(workId);
-    if (known !== undefined) return known;
+    return this.workInRange(workId, 0, workId.length, () => title, () => iswc);
+  }
+
+  /**
+   * Gets or creates the work whose id is `text[start, end)` (while loading); returns its position.
+   * `title` and `iswc` are asked for only when the work is new.
+   */
+  workInRange(text: string, start: number, end: number, title: () => string, iswc: () => string | undefined): number {
     const i = this.workIds.length;
-    const id = own(workId);
-    this.workIds.push(id);
-    this.mainTitles.push(own(title));
-    this.iswcs.push(iswc ? own(iswc) : undefined);
-    this.ids.set(id, i);
+    const known = this.ids.internRange(text, start, end, () => own(text.slice(start, end)));
+    if (known < i) return known;
+    this.workIds.push(this.ids.strings[i]!);
+    this.mainTitles.push(own(title()));
+    const code = iswc();
+    this.iswcs.push(code ? own(code) : undefined);
     this.claimedUnits = grownFloat64(this.claimedUnits, i + 1);
     this.shares!.owner(i);
     this.creators!.owner(i);
@@ -272,7 +271,11 @@ export class EngineRepertoire implements MatchableWorks {
 
   /** Adds `units` of `partyId` to work `w`'s share set (a party listed twice gets the sum). */
   addShare(w: number, partyId: string, units: number): void {
-    const p = this.party(partyId);
+    this.addPartyShare(w, this.party(partyId), units);
+  }
+
+  /** Adds `units` of party `p` (an index into {@link partyIds}) to work `w`'s share set. */
+  addPartyShare(w: number, p: number, units: number): void {
     const pool = this.shares!;
     const e = pool.find(w, p);
     if (e >= 0) pool.amount![e]! += units;
@@ -282,7 +285,16 @@ export class EngineRepertoire implements MatchableWorks {
 
   /** Adds a creator name to work `w` unless it has it already. */
   addCreator(w: number, name: string): void {
-    const c = this.creatorName(name);
+    this.addCreatorName(w, this.creatorName(name));
+  }
+
+  /** Interns the creator name `text[start, end)`; returns its index in {@link creatorNames}. */
+  creatorInRange(text: string, start: number, end: number): number {
+    return this.creatorIndex.internRange(text, start, end, () => own(text.slice(start, end)));
+  }
+
+  /** Adds creator name `c` (an index into {@link creatorNames}) to work `w` unless it has it already. */
+  addCreatorName(w: number, c: number): void {
     if (this.creators!.find(w, c) < 0) this.creators!.push(w, c);
   }
 
@@ -308,10 +320,29 @@ export class EngineRepertoire implements MatchableWorks {
     this.creatorOf = c.values;
     this.shares = undefined;
     this.creators = undefined;
-    this.creatorIndex.clear();
+    // Names are only read by position from now on: the table's slots can go (the strings stay).
+    this.creatorIndex = new StringTable();
     for (let i = 0; i < n; i++) this.matcher.addWork(i);
     for (const r of recordings) this.matcher.addRecording(r.isrc, r.workId);
   }
+}
+
+function grownNames(a: Int32Array, need: number): Int32Array {
+  const b = new Int32Array(Math.max(need, a.length * 2)).fill(-1);
+  b.set(a);
+  return b;
+}
+
+/** {@link PARTY_ID_RE} on `text[start, end)`, without cutting the string. */
+function isPartyIdAt(text: string, start: number, end: number): boolean {
+  const n = end - start;
+  if (n < 1 || n > 64) return false;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    const alnum = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+    if (!alnum && (i === start || (c !== 46 && c !== 95 && c !== 45))) return false;
+  }
+  return true;
 }
 
 /** Publisher roles in works.csv (their names are not creator names for matching). */
@@ -330,18 +361,50 @@ export async function loadRepertoire(src: RepertoireSource, right: RightType, op
   const issues = new IssueCollector(rep.summary, options);
   const recordings: { isrc: string; workId: string }[] = [];
   if (format === 'works-csv') {
-    const stream = parseWorksCsv(input, options);
-    // Rows of a work are usually adjacent: the previous row's work saves a map look-up.
-    let prevId = '';
+    // The parser hands over each row as a view into its line: ids and names are interned from
+    // their place in the line, and a row of the work before it cuts no string at all.
     let prev = -1;
-    for await (const batch of stream.batches()) for (const r of batch) {
-      if (!PARTY_ID_RE.test(r.partyId)) {
-        issues.error({ line: r.line, field: 'party_id', code: 'ENGINE.BAD_PARTY_ID', message: `party id ${JSON.stringify(r.partyId)} is not a ledger id (letters, digits, ".", "_", "-"; at most 64)` }, `${r.workId},${r.partyId}`);
-        continue;
+    // The engine's own rejections wait until the parser has finished the chunk, so they reach the
+    // rejects sink after the parser's, as when rows came in batches.
+    const held: [ParseIssue, string][] = [];
+    let role = '';
+    let roleIsPublisher = false;
+    let nameOfParty: Int32Array = new Int32Array(1024).fill(-1);
+    const take = (r: WorksRowView): void => {
+      const t = r.text, st = r.start, en = r.end;
+      if (!isPartyIdAt(t, st[WorksField.PartyId]!, en[WorksField.PartyId]!)) {
+        held.push([{ line: r.line, field: 'party_id', code: 'ENGINE.BAD_PARTY_ID', message: `party id ${JSON.stringify(r.partyId)} is not a ledger id (letters, digits, ".", "_", "-"; at most 64)` }, `${r.workId},${r.partyId}`]);
+        return;
       }
-      const w = prev >= 0 && r.workId === prevId ? prev : (prev = rep.work((prevId = r.workId), r.title, r.iswc));
-      if (r.partyName && !PUBLISHER_ROLES.has(r.role.toLowerCase())) rep.addCreator(w, r.partyName);
-      if (r.right === right) rep.addShare(w, r.partyId, shareUnits(r.share)!);
+      const w =
+        prev >= 0 && r.fieldIs(WorksField.WorkId, rep.workIds[prev]!)
+          ? prev
+          : (prev = rep.workInRange(t, st[WorksField.WorkId]!, en[WorksField.WorkId]!, () => r.title, () => r.iswc));
+      const p = r.right === right ? rep.partyInRange(t, st[WorksField.PartyId]!, en[WorksField.PartyId]!) : -1;
+      const n0 = st[WorksField.PartyName]!, n1 = en[WorksField.PartyName]!;
+      if (n1 > n0) {
+        // Roles repeat: the previous row's answer serves while the role text is the same.
+        if (!r.fieldIs(WorksField.Role, role)) {
+          role = r.role;
+          roleIsPublisher = PUBLISHER_ROLES.has(role.toLowerCase());
+        }
+        if (!roleIsPublisher) {
+          // A party's name is usually the same on all its rows: try the one it had last time.
+          let c = p >= 0 && p < nameOfParty.length ? nameOfParty[p]! : -1;
+          if (c < 0 || !r.fieldIs(WorksField.PartyName, rep.creatorNames[c]!)) c = rep.creatorInRange(t, n0, n1);
+          if (p >= 0) {
+            if (p >= nameOfParty.length) nameOfParty = grownNames(nameOfParty, p + 1);
+            nameOfParty[p] = c;
+          }
+          rep.addCreatorName(w, c);
+        }
+      }
+      if (p >= 0) rep.addPartyShare(w, p, r.shareUnits);
+    };
+    const stream = parseWorksCsv(input, { ...options, sink: take });
+    for await (const _ of stream.batches()) {
+      for (const [issue, raw] of held) issues.error(issue, raw);
+      held.length = 0;
     }
     mergeSummary(rep.summary, stream.summary);
   } else {

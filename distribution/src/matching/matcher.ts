@@ -8,7 +8,8 @@
  * Order: work id → ISWC → ISRC (through recording–work links) → normalised title + creator.
  * The first method that yields exactly one work wins; see README.md for the reasons reported.
  */
-import { normaliseIsrc, normaliseIswc } from '../parsers/identifiers';
+import { iswcKey, normaliseIsrc, normaliseIswc } from '../parsers/identifiers';
+import { IntTable } from './hash-tables';
 import { ownCopy } from '../parsers/own-copy';
 import { creatorsCompatible, creatorTokens, normaliseTitle } from './normalise';
 
@@ -62,14 +63,27 @@ export interface MatchableWorks {
   creatorAt(i: number, k: number): string;
 }
 
+/**
+ * Work id → position, in insertion order: a `Map<string, number>`, or a leaner table with the same
+ * methods.
+ */
+export interface WorkIdIndex {
+  get(workId: string): number | undefined;
+  set(workId: string, position: number): void;
+  readonly size: number;
+  /** Positions in insertion order. */
+  values(): Iterable<number>;
+}
+
 // A work position in byIswc that marks an ISWC claimed by two works: it can no longer decide a match.
 const CONFLICT = -1;
 
 /** The matching index over a {@link MatchableWorks}; works are added by position. */
 export class WorkMatcher {
   // Work id → position. May be handed in already filled (a loader that needed the map anyway).
-  private readonly byId: Map<string, number>;
-  private readonly byIswc = new Map<string, number>();
+  private readonly byId: WorkIdIndex;
+  // ISWC (its nine-digit body, see iswcKey) → position.
+  private readonly byIswc = new IntTable();
   // Most titles belong to one work: a bare position saves an array per work on million-work
   // repertoires. Built on the first usage line that needs title matching: a run whose usage all
   // carries known identifiers never pays for normalising a million titles.
@@ -95,9 +109,9 @@ export class WorkMatcher {
 
   /**
    * @param works the works, by position.
-   * @param byId an id → position map to adopt (positions added later with {@link addWork} must agree).
+   * @param byId an id → position index to adopt (positions added later with {@link addWork} must agree).
    */
-  constructor(private readonly works: MatchableWorks, byId?: Map<string, number>) {
+  constructor(private readonly works: MatchableWorks, byId?: WorkIdIndex) {
     this.byId = byId ?? new Map();
   }
 
@@ -128,14 +142,14 @@ export class WorkMatcher {
     if (known === undefined) this.byId.set(id, i);
     const raw = w.iswc(i);
     if (raw) {
-      const iswc = normaliseIswc(raw);
-      if (!iswc) this.conflicts.push(`work ${id}: invalid ISWC ${raw} ignored`);
+      const key = iswcKey(raw);
+      if (key < 0) this.conflicts.push(`work ${id}: invalid ISWC ${raw} ignored`);
       else {
-        const other = this.byIswc.get(iswc);
+        const other = this.byIswc.get(key);
         if (other !== undefined) {
-          this.conflicts.push(`ISWC ${iswc} on works ${other === CONFLICT ? '(several)' : w.workId(other)} and ${id}`);
-          this.byIswc.set(iswc, CONFLICT);
-        } else this.byIswc.set(iswc, i);
+          this.conflicts.push(`ISWC ${normaliseIswc(raw)!} on works ${other === CONFLICT ? '(several)' : w.workId(other)} and ${id}`);
+          this.byIswc.set(key, CONFLICT);
+        } else this.byIswc.set(key, i);
       }
     }
     if (this.byTitleMap) this.indexTitles(this.byTitleMap, i);
@@ -169,15 +183,15 @@ export class WorkMatcher {
       reason = 'UNMATCHED.UNKNOWN_WORK_ID';
     }
     if (u.iswc) {
-      const iswc = normaliseIswc(u.iswc);
-      const i = iswc ? this.byIswc.get(iswc) : undefined;
+      const key = iswcKey(u.iswc);
+      const i = key >= 0 ? this.byIswc.get(key) : undefined;
       if (i !== undefined && i !== CONFLICT) return this.hit(i, 'iswc');
       reason ??= 'UNMATCHED.UNKNOWN_ISWC';
     }
     const titleKey = u.title ? this.titleKey(u.title) : '';
     if (u.isrc) {
       const isrc = normaliseIsrc(u.isrc);
-      const works = isrc ? this.byIsrc.get(isrc)?.filter((id) => this.byId.has(id)) : undefined;
+      const works = isrc ? this.byIsrc.get(isrc)?.filter((id) => this.byId.get(id) !== undefined) : undefined;
       if (works && works.length === 1) return this.hit(this.byId.get(works[0]!)!, 'isrc');
       if (works && works.length > 1) {
         // A medley or a mis-link: let the title pick one of the linked works.

@@ -28,6 +28,30 @@ export function normaliseIswc(raw: string): string | undefined {
   return t === 84 ? s : 'T' + s.slice(1);
 }
 
+/**
+ * The nine-digit body of a valid ISWC as an integer (check digit verified), or -1: a compact key
+ * that identifies the ISWC, since the check digit follows from the body. Accepts what
+ * {@link normaliseIswc} accepts, without building a string for the compact form.
+ */
+export function iswcKey(raw: string): number {
+  if (raw.length !== 11) {
+    const n = normaliseIswc(raw);
+    return n === undefined ? -1 : iswcKey(n);
+  }
+  const t = raw.charCodeAt(0);
+  if (t !== 84 && t !== 116) return -1;
+  let sum = 1;
+  let body = 0;
+  for (let i = 1; i <= 9; i++) {
+    const d = raw.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    sum += i * d;
+    body = body * 10 + d;
+  }
+  const c = raw.charCodeAt(10) - 48;
+  return c === (10 - (sum % 10)) % 10 ? body : -1;
+}
+
 /** True if `raw` is a valid ISWC (see {@link normaliseIswc}). */
 export function isValidIswc(raw: string): boolean {
   return normaliseIswc(raw) !== undefined;

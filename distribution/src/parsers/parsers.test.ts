@@ -171,6 +171,46 @@ describe('CSV interchange', () => {
     expect(rejects).toEqual([expect.objectContaining({ line: 5, field: 'share', code: 'PARSE.INVALID_SHARE' })]);
     expect(s.summary).toMatchObject({ accepted: 3, rejected: 1, lines: 5 });
   });
+  it('hands works.csv rows to a sink as views with the values, errors and order of batch mode', async () => {
+    const rows = [
+      'work_id,iswc,title,party_id,party_name,role,right,share',
+      'W1,T0345246801,Plain,P1,Ann,composer,performing,50',
+      'W1,t0345246801,Plain,P2,,publisher,mechanical,100.000000',
+      'W2,T-034.524.680-1, Spaced ,P3,Bo ,author,performing,0.000001',
+      'W3,,"Quoted, title",P4,"Multi',
+      'line",composer,performing,33.3333',
+      '',
+      'W4,T0345246802,Bad ISWC,P5,X,composer,performing,10',
+      'W5,,Over,P6,X,composer,performing,100.5',
+      'W6,,Too many,P7,X,composer,performing,10,extra',
+      'W7,,,P8,X,composer,performing,10',
+      'W8,,Right,P9,X,composer,sync,10',
+      'W9,,Decimals,P10,X,composer,performing,1.1234567',
+      'W10,,Dot,P11,X,composer,performing,5.',
+      'W11,,Hundred,P12,X,composer,performing,0100',
+      'W12,,Quote"inside,P13,X,composer,performing,1',
+      'W13,,Tab\tend\t,P14,X,composer,performing,1',
+    ].join('\r\n').replace(/\\t/g, '\t');
+    const batchRejects: RejectedLine[] = [];
+    const batch = await parseWorksCsv([rows], { onError: 'quarantine', rejects: batchRejects }).collect();
+    const sinkRejects: RejectedLine[] = [];
+    const seen: Array<Record<string, unknown>> = [];
+    const stream = parseWorksCsv([rows], {
+      onError: 'quarantine',
+      rejects: sinkRejects,
+      sink: (v) => seen.push({ line: v.line, workId: v.workId, iswc: v.iswc, title: v.title, partyId: v.partyId, partyName: v.partyName, role: v.role, right: v.right, share: v.share, units: v.shareUnits }),
+    });
+    for await (const b of stream.batches()) expect(b).toEqual([]);
+    const units = (share: string) => Math.round(Number(share) * 1_000_000);
+    expect(seen).toEqual(batch.records.map((r) => ({ line: r.line, workId: r.workId, iswc: r.iswc, title: r.title, partyId: r.partyId, partyName: r.partyName, role: r.role, right: r.right, share: r.share, units: units(r.share) })));
+    expect(seen.map((r) => r.line)).toEqual([2, 3, 4, 5, 15, 17]);
+    expect(sinkRejects).toEqual(batchRejects);
+    // Malformed records of a chunk come before its field errors, in both modes.
+    expect(batchRejects.map((r) => r.line)).toEqual([16, 8, 9, 10, 11, 12, 13, 14]);
+    expect(stream.summary).toEqual(batch.summary);
+    const badHeader = parseWorksCsv(['work_id,iswc,title\nW1,,T,P1,,composer,performing,1\n'], { onError: 'quarantine', sink: () => expect.fail('no row after a bad header') });
+    await expect(badHeader.collect()).rejects.toMatchObject({ code: 'PARSE.BAD_HEADER' });
+  });
   it('parses usage.csv with quoted multi-line fields and reports line numbers', async () => {
     const text = [
       'usage_id,work_id,iswc,isrc,title,creators,plays,amount',
