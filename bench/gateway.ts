@@ -7,7 +7,7 @@
  * (a separate process, so the load generator does not share the server's event loop) and prints
  * requests per second and p99 latency, the Express + pg figures, and the ratio.
  *
- *   npm run bench:gateway [-- --duration 10 --connections 32]
+ *   npm run bench:gateway [-- --duration 10 --connections 32 --only search,work,statement]
  *
  * `BENCH_PG_MAX` sets the gateway's PostgreSQL pool size (default 10, as `main.ts`).
  *
@@ -55,6 +55,11 @@ import type { Services } from '../gateway/src/services';
 const argsSchema = z.object({
   duration: z.coerce.number().int().min(1).max(600).default(10),
   connections: z.coerce.number().int().min(1).max(1000).default(32),
+  /** Load only these endpoints (comma-separated: search, work, statement); all by default. */
+  only: z
+    .string()
+    .regex(/^(search|work|statement)(,(search|work|statement))*$/, 'expected a comma-separated list of search, work, statement')
+    .optional(),
 });
 
 function parseArgs(argv: string[]): z.infer<typeof argsSchema> {
@@ -352,13 +357,15 @@ async function main(): Promise<void> {
     return r;
   };
   const results: Record<string, { gw: LoadResult; gwCold: LoadResult; ex: LoadResult }> = {};
+  const wanted = (name: string) => !args.only || args.only.split(',').includes(name);
   for (const [label, path] of [['search', search], ['work page', work]] as const) {
+    if (!wanted(label === 'search' ? 'search' : 'work')) continue;
     const gw = await measure(`gateway ${label}`, gatewayUrl + path);
     const gwCold = await measure(`gateway ${label} (Cache-Control: no-cache)`, gatewayUrl + path, { 'cache-control': 'no-cache' });
     const ex = await measure(`express+pg ${label}`, exp.url + path);
     results[label] = { gw, gwCold, ex };
   }
-  {
+  if (wanted('statement')) {
     // A done, sealed run: served from the statement page cache after the first request (no bypass,
     // so no uncached figure here).
     const gw = await measure('gateway statement (member, 50 lines, cached)', gatewayUrl + statement, bearer);
