@@ -124,6 +124,12 @@ describe.skipIf(reason !== null)('web UI journeys in Chromium', () => {
         await row.locator('button.btn-link').click();
         await page.getByText('MCSC-L001', { exact: false }).first().waitFor();
         await shot(page, 'member-statement-verified', lang);
+        // The run's credit on the payable account, with its ledger transaction.
+        await page.getByRole('link', { name: msg(lang, 'nav.member.payouts'), exact: true }).click();
+        const moves = page.getByTestId('movements');
+        await moves.getByText(msg(lang, 'movementKind.distribution-batch')).first().waitFor();
+        expect(await moves.locator('tbody tr').count()).toBeGreaterThan(0);
+        expect(await moves.locator('tbody tr').first().locator('a').count()).toBeGreaterThan(0);
       });
 
       it('member: a tampered proof shows "not verified"', async () => {

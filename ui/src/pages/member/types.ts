@@ -128,3 +128,16 @@ export interface Claim {
   createdAt: string;
   decidedAt: string | null;
 }
+
+/** A movement on one of the member's accounts (`GET /api/member/transactions`). */
+export interface MemberMovement {
+  entryId: string;
+  kind: string;
+  ref: string | null;
+  account: 'payable' | 'carried' | 'payoutPending';
+  currency: string;
+  amount: string;
+  at: string;
+  release: { runId: string; threshold: string; carriedBefore: string } | null;
+  receipt: { txId: string; blockNumber: string | null; txIndex: number | null; href: string };
+}
