@@ -109,13 +109,12 @@ export async function aggregateUsage(path: string, rep: EngineRepertoire, rp: Re
   const sourceWeight: number[] = [];
   // Territory → use type → source: no key string is built per line.
   const sourceIndex = new Map<string | undefined, Map<string | undefined, number>>();
-  const buckets = new BucketStore(1 << 16);
-  // Per work, its first bucket, and per bucket the work's next one: a short chain (one bucket per
-  // source the work was used from) instead of an array or a hash per work.
-  const firstBucket = new Int32Array(rep.size).fill(-1);
-  let nextBucket = new Int32Array(1 << 16);
+  const acc = new BucketAccumulator(rep.size);
   const unmatched = new Map<string, UnmatchedBucket>();
-  const agg: UsageAggregates = { format, digest: '', sources, buckets, unmatched, amountUnits: 0n, lines: 0, summary: engineSummary };
+  // The same buckets by reason, then by source: no key string per unmatched line.
+  const unmatchedByReason = new Map<UnmatchedReason, UnmatchedBucket[]>();
+  const onMatch = opts.onMatch;
+  const agg = { format, digest: '', sources, unmatched, amountUnits: 0n, lines: 0, summary: engineSummary } as Omit<UsageAggregates, 'buckets'> & { dsr?: DsrSummary };
 
   const sourceOf = (territory: string | undefined, useType: string | undefined): number => {
     let byUse = sourceIndex.get(territory);
@@ -173,7 +172,8 @@ export async function aggregateUsage(path: string, rep: EngineRepertoire, rp: Re
     const src = pSource;
 
     let points = 0;
-    let bigPoints = 0n;
+    // Exact points beyond what a double holds (per-line amounts, or plays × weight past 2^53).
+    let bigPoints: bigint | undefined;
     if (perLine) {
       const a = u.amount;
       if (a === undefined) {
@@ -217,37 +217,32 @@ export async function aggregateUsage(path: string, rep: EngineRepertoire, rp: Re
       pCreators = u.creators;
     }
     agg.lines++;
-    if (opts.onMatch) opts.onMatch(u, pResult!, src);
+    if (onMatch) onMatch(u, pResult!, src);
 
+    const plays = u.plays;
     if (pWork >= 0) {
-      let b = firstBucket[pWork]!;
-      while (b >= 0 && buckets.source[b] !== src) b = nextBucket[b]!;
-      if (b < 0) {
-        b = buckets.add(pWork, src);
-        if (b >= nextBucket.length) {
-          const grown = new Int32Array(nextBucket.length * 2);
-          grown.set(nextBucket);
-          nextBucket = grown;
-        }
-        nextBucket[b] = firstBucket[pWork]!;
-        firstBucket[pWork] = b;
-      }
-      buckets.lines[b]!++;
-      const plays = (buckets.plays[b]! += u.plays);
-      buckets.methodPlays[b * METHOD_COUNT + pSlot]! += u.plays;
-      if (plays > MAX_SAFE) throw new RangeError(`plays of work ${rep.workId(pWork)} exceed ${MAX_SAFE}`);
-      buckets.addPoints(b, points, bigPoints);
+      const at = acc.bucket(pWork, src) * RECORD;
+      const rec = acc.rec;
+      rec[at + LINES]!++;
+      const total = (rec[at + PLAYS]! += plays);
+      rec[at + METHODS + pSlot]! += plays;
+      if (total > MAX_SAFE) throw new RangeError(`plays of work ${rep.workId(pWork)} exceed ${MAX_SAFE}`);
+      const next = rec[at + POINTS]! + points;
+      if (bigPoints === undefined && next <= MAX_SAFE) rec[at + POINTS] = next;
+      else acc.addPoints(at / RECORD, points, bigPoints ?? 0n);
     } else {
-      const key = `${pReason}\u0001${src}`;
-      let b = unmatched.get(key);
+      let bySource = unmatchedByReason.get(pReason);
+      if (bySource === undefined) unmatchedByReason.set(pReason, (bySource = []));
+      let b = bySource[src];
       if (b === undefined) {
         b = { reason: pReason, source: src, lines: 0, plays: 0, acc: 0, big: 0n };
-        unmatched.set(key, b);
+        bySource[src] = b;
+        unmatched.set(`${pReason}\u0001${src}`, b);
       }
       b.lines++;
-      b.plays += u.plays;
+      b.plays += plays;
       if (b.plays > MAX_SAFE) throw new RangeError(`unmatched plays exceed ${MAX_SAFE}`);
-      add(b, points, bigPoints);
+      add(b, points, bigPoints ?? 0n);
     }
   };
 
@@ -269,8 +264,99 @@ export async function aggregateUsage(path: string, rep: EngineRepertoire, rp: Re
   s.errors.unshift(...ps.errors);
   s.warnings.unshift(...ps.warnings);
   if (format === 'dsr') agg.dsr = ps as DsrSummary;
-  buckets.trim();
-  return { ...agg, digest: hash.digest('hex') };
+  const { dsr, ...rest } = agg;
+  return { format: rest.format, digest: hash.digest('hex'), sources, buckets: acc.toStore(), unmatched, amountUnits: rest.amountUnits, lines: rest.lines, summary: rest.summary, ...(dsr ? { dsr } : {}) };
+}
+
+// A bucket's record in BucketAccumulator.rec: its source, then its counters, in one 64-byte line.
+const RECORD = 8;
+const SOURCE = 0;
+const LINES = 1;
+const PLAYS = 2;
+const METHODS = 3;
+const POINTS = 7;
+
+/**
+ * Matched usage while the pass runs, laid out for it: each (work, source) bucket is one record of
+ * eight doubles (source, lines, plays, plays per method, points below 2^53), so a usage line
+ * touches one cache line where the column store would touch five arrays; the usage of a million
+ * works does not fit in the caches. {@link toStore} hands over the column store at the end.
+ */
+class BucketAccumulator {
+  count = 0;
+  rec: Float64Array = new Float64Array(RECORD << 16);
+  private work: Int32Array = new Int32Array(1 << 16);
+  // Per work its latest bucket, per bucket the work's one before: a chain of a few (one per source).
+  private next: Int32Array = new Int32Array(1 << 16);
+  private readonly firstOfWork: Int32Array;
+  // The bucket each source used last: a block's lines alternate between a few sources.
+  private readonly lastWorkOfSource = new Int32Array(SOURCE_SLOTS).fill(-1);
+  private readonly lastBucketOfSource = new Int32Array(SOURCE_SLOTS);
+  // Points beyond 2^53 of a bucket, rarely.
+  private readonly overflow = new Map<number, bigint>();
+
+  constructor(works: number) {
+    this.firstOfWork = new Int32Array(works).fill(-1);
+  }
+
+  /** The bucket of (work, source), created when new. */
+  bucket(work: number, source: number): number {
+    const rec = this.rec;
+    let b = this.lastWorkOfSource[source] === work ? this.lastBucketOfSource[source]! : this.firstOfWork[work]!;
+    while (b >= 0 && rec[b * RECORD + SOURCE] !== source) b = this.next[b]!;
+    if (b < 0) {
+      b = this.count++;
+      if (b === this.work.length) this.grow();
+      this.rec[b * RECORD + SOURCE] = source;
+      this.work[b] = work;
+      this.next[b] = this.firstOfWork[work]!;
+      this.firstOfWork[work] = b;
+    }
+    this.lastWorkOfSource[source] = work;
+    this.lastBucketOfSource[source] = b;
+    return b;
+  }
+
+  /** Adds exact points to bucket `b` when they may pass 2^53. */
+  addPoints(b: number, points: number, big: bigint): void {
+    if (big !== 0n) this.overflow.set(b, (this.overflow.get(b) ?? 0n) + big);
+    const acc = this.rec[b * RECORD + POINTS]!;
+    const next = acc + points;
+    if (next > MAX_SAFE) {
+      this.overflow.set(b, (this.overflow.get(b) ?? 0n) + BigInt(acc) + BigInt(points));
+      this.rec[b * RECORD + POINTS] = 0;
+    } else this.rec[b * RECORD + POINTS] = next;
+  }
+
+  /** The buckets as a column store, in order of creation. */
+  toStore(): BucketStore {
+    const store = new BucketStore(this.count);
+    const rec = this.rec;
+    for (let b = 0; b < this.count; b++) {
+      const at = b * RECORD;
+      const j = store.add(this.work[b]!, rec[at + SOURCE]!);
+      store.lines[j] = rec[at + LINES]!;
+      store.plays[j] = rec[at + PLAYS]!;
+      for (let m = 0; m < METHOD_COUNT; m++) store.methodPlays[j * METHOD_COUNT + m] = rec[at + METHODS + m]!;
+      store.addSafePoints(j, rec[at + POINTS]!);
+      const big = this.overflow.get(b);
+      if (big !== undefined) store.addPoints(j, 0, big);
+    }
+    return store;
+  }
+
+  private grow(): void {
+    const n = this.work.length * 2;
+    const rec = new Float64Array(n * RECORD);
+    rec.set(this.rec);
+    this.rec = rec;
+    const work = new Int32Array(n);
+    work.set(this.work);
+    this.work = work;
+    const next = new Int32Array(n);
+    next.set(this.next);
+    this.next = next;
+  }
 }
 
 function add(b: { acc: number; big: bigint }, points: number, big: bigint): void {

@@ -63,6 +63,16 @@ export class BucketStore {
     } else this.acc[i] = next;
   }
 
+  /** Adds `points` (a safe integer) to bucket `i`: {@link addPoints} without a bigint part. */
+  addSafePoints(i: number, points: number): void {
+    const acc = this.acc[i]!;
+    const next = acc + points;
+    if (next > MAX_SAFE) {
+      this.overflow.set(i, (this.overflow.get(i) ?? 0n) + BigInt(acc) + BigInt(points));
+      this.acc[i] = 0;
+    } else this.acc[i] = next;
+  }
+
   /** Points of bucket `i` as one exact bigint. */
   points(i: number): bigint {
     const big = this.overflow.get(i);

@@ -9,7 +9,7 @@
  * The first method that yields exactly one work wins; see README.md for the reasons reported.
  */
 import { iswcKey, normaliseIsrc, normaliseIswc } from '../parsers/identifiers';
-import { IntTable } from './hash-tables';
+import { IntTable, StringTable } from './hash-tables';
 import { ownCopy } from '../parsers/own-copy';
 import { creatorsCompatible, creatorTokens, normaliseTitle } from './normalise';
 
@@ -77,6 +77,64 @@ export interface WorkIdIndex {
 
 // A work position in byIswc that marks an ISWC claimed by two works: it can no longer decide a match.
 const CONFLICT = -1;
+// Entries of the usage title and creator memos.
+const MEMO_LIMIT = 200_000;
+
+/** Title key → works: most keys belong to one work, held without an array. */
+class WorksByTitle {
+  private readonly keys = new StringTable();
+  // Per key: its work, or -1 - k for the list more[k] when it has several.
+  private first: Int32Array = new Int32Array(1024);
+  private readonly more: number[][] = [];
+
+  /** Adds `work` under `key` (works of one key keep the order they were added in). */
+  add(key: string, work: number): void {
+    const n = this.keys.size;
+    const id = this.keys.intern(key);
+    if (id === n) {
+      if (id === this.first.length) {
+        const grown = new Int32Array(id * 2);
+        grown.set(this.first);
+        this.first = grown;
+      }
+      this.first[id] = work;
+      return;
+    }
+    const f = this.first[id]!;
+    if (f >= 0) this.first[id] = -1 - (this.more.push([f, work]) - 1);
+    else this.more[-1 - f]!.push(work);
+  }
+
+  /** The works under `key`: one position, several, or none. */
+  get(key: string): number | readonly number[] | undefined {
+    const id = this.keys.get(key);
+    if (id === undefined) return undefined;
+    const f = this.first[id]!;
+    return f >= 0 ? f : this.more[-1 - f];
+  }
+}
+
+/** A memo of string → value that starts afresh once it holds `limit` entries. */
+class BoundedMemo<V> {
+  private keys = new StringTable();
+  private values: V[] = [];
+  constructor(private readonly limit: number) {}
+
+  get(key: string): V | undefined {
+    const id = this.keys.get(key);
+    return id === undefined ? undefined : this.values[id];
+  }
+
+  /** Sets `key` (not in the memo) to `value`; the key is stored as a copy (see {@link ownCopy}). */
+  add(key: string, value: V): void {
+    if (this.keys.size >= this.limit) {
+      this.keys = new StringTable();
+      this.values = [];
+    }
+    this.keys.internRange(key, 0, key.length, () => ownCopy(key));
+    this.values.push(value);
+  }
+}
 
 /** The matching index over a {@link MatchableWorks}; works are added by position. */
 export class WorkMatcher {
@@ -87,18 +145,17 @@ export class WorkMatcher {
   // Most titles belong to one work: a bare position saves an array per work on million-work
   // repertoires. Built on the first usage line that needs title matching: a run whose usage all
   // carries known identifiers never pays for normalising a million titles.
-  private byTitleMap: Map<string, number | number[]> | undefined;
+  private byTitleMap: WorksByTitle | undefined;
   private readonly byIsrc = new Map<string, string[]>();
   // Normalised titles (ISRC disambiguation) and creator tokens (title matching) of the few works
   // that need them, computed on first use.
   private readonly titleKeyCache = new Map<number, string[]>();
-  private readonly creatorCache = new Map<number, string[][]>();
+  private readonly creatorCache: (string[][] | undefined)[] = [];
   private readonly conflicts: string[] = [];
   // Usage titles and names repeat heavily across a report; a bounded memo keeps the Unicode work off
   // the hot path. Its keys are copies: a usage line's cells are slices of a chunk of the file.
-  private readonly titleMemo = new Map<string, string>();
-  private readonly creatorMemo = new Map<string, string[]>();
-  private static readonly MEMO_LIMIT = 200_000;
+  private readonly titleMemo = new BoundedMemo<string>(MEMO_LIMIT);
+  private readonly creatorMemo = new BoundedMemo<string[]>(MEMO_LIMIT);
 
   /** Method of the last successful {@link matchIndex}. */
   method: MatchMethod = 'work_id';
@@ -207,15 +264,19 @@ export class WorkMatcher {
         reason ??= 'UNMATCHED.NO_CREATORS';
       } else {
         const hit = this.byTitle.get(titleKey);
-        let found = -1;
-        let several: number[] | undefined;
-        for (const i of hit === undefined ? [] : typeof hit === 'number' ? [hit] : hit) {
-          if (!this.creatorTokensOf(i).some((wc) => creators.some((uc) => creatorsCompatible(wc, uc)))) continue;
-          if (found < 0) found = i;
-          else (several ??= [found]).push(i);
+        if (typeof hit === 'number') {
+          if (this.sharesCreator(hit, creators)) return this.hit(hit, 'title_creator');
+        } else if (hit !== undefined) {
+          let found = -1;
+          let several: number[] | undefined;
+          for (const i of hit) {
+            if (!this.sharesCreator(i, creators)) continue;
+            if (found < 0) found = i;
+            else (several ??= [found]).push(i);
+          }
+          if (several) return this.miss('UNMATCHED.AMBIGUOUS_TITLE', several.map((i) => this.works.workId(i)));
+          if (found >= 0) return this.hit(found, 'title_creator');
         }
-        if (several) return this.miss('UNMATCHED.AMBIGUOUS_TITLE', several.map((i) => this.works.workId(i)));
-        if (found >= 0) return this.hit(found, 'title_creator');
       }
     } else if (!u.workId && !u.iswc && !u.isrc) {
       return this.miss('UNMATCHED.NO_IDENTIFIERS', undefined);
@@ -242,28 +303,20 @@ export class WorkMatcher {
 
   private titleKey(t: string): string {
     let k = this.titleMemo.get(t);
-    if (k === undefined) {
-      if (this.titleMemo.size >= WorkMatcher.MEMO_LIMIT) this.titleMemo.clear();
-      k = normaliseTitle(t);
-      this.titleMemo.set(ownCopy(t), k);
-    }
+    if (k === undefined) this.titleMemo.add(t, (k = normaliseTitle(t)));
     return k;
   }
 
   private creatorKey(c: string): string[] {
     let k = this.creatorMemo.get(c);
-    if (k === undefined) {
-      if (this.creatorMemo.size >= WorkMatcher.MEMO_LIMIT) this.creatorMemo.clear();
-      k = creatorTokens(c);
-      this.creatorMemo.set(ownCopy(c), k);
-    }
+    if (k === undefined) this.creatorMemo.add(c, (k = creatorTokens(c)));
     return k;
   }
 
   /** The title index, built on first use over the works in the order they were added. */
-  private get byTitle(): Map<string, number | number[]> {
+  private get byTitle(): WorksByTitle {
     if (this.byTitleMap === undefined) {
-      const m = new Map<string, number | number[]>();
+      const m = new WorksByTitle();
       for (const i of this.byId.values()) this.indexTitles(m, i);
       this.byTitleMap = m;
     }
@@ -291,8 +344,14 @@ export class WorkMatcher {
     return keys;
   }
 
+  /** True when a creator of work `i` is compatible with one of the usage line's creators (tokens). */
+  private sharesCreator(i: number, creators: readonly string[][]): boolean {
+    for (const wc of this.creatorTokensOf(i)) for (const uc of creators) if (creatorsCompatible(wc, uc)) return true;
+    return false;
+  }
+
   private creatorTokensOf(i: number): string[][] {
-    let toks = this.creatorCache.get(i);
+    let toks = this.creatorCache[i];
     if (toks === undefined) {
       toks = [];
       const w = this.works;
@@ -300,18 +359,14 @@ export class WorkMatcher {
         const t = creatorTokens(w.creatorAt(i, k));
         if (t.length > 0) toks.push(t);
       }
-      this.creatorCache.set(i, toks);
+      this.creatorCache[i] = toks;
     }
     return toks;
   }
 
-  private indexTitles(m: Map<string, number | number[]>, i: number): void {
+  private indexTitles(m: WorksByTitle, i: number): void {
     // Not kept: a million small arrays would outlive the index build for nothing.
-    for (const k of this.titleKeyCache.get(i) ?? this.titleKeys(i)) {
-      const found = m.get(k);
-      if (found === undefined) m.set(k, i);
-      else if (typeof found === 'number') m.set(k, [found, i]);
-      else found.push(i);
-    }
+    for (const k of this.titleKeyCache.get(i) ?? this.titleKeys(i)) m.add(k, i);
   }
+
 }

@@ -4,7 +4,7 @@
  */
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 
 /** Anything a parser reads: a file path, a Node Readable, or any (async) iterable of chunks. */
 export type ParserInput =
@@ -160,38 +160,108 @@ function toChunks(input: ParserInput): AsyncIterable<Buffer | Uint8Array | strin
 }
 
 /**
+ * The lines of one input chunk, located in its text rather than cut out: line k is
+ * `text.slice(starts[k], ends[k])`. A line that began in an earlier chunk comes first, as `head`.
+ * The arrays are reused: the value is valid until the iteration moves on.
+ */
+export interface LineRanges {
+  /** The line that began in an earlier chunk and ends in this one, or `undefined`. */
+  head: string | undefined;
+  /** The chunk's text. */
+  text: string;
+  /** Number of lines located in {@link text}. */
+  count: number;
+  starts: Int32Array;
+  ends: Int32Array;
+}
+
+/**
+ * Splits UTF-8 text input into lines located in each chunk's text, one {@link LineRanges} per
+ * chunk that completes at least one line. Same lines as {@link textLineBatches}, without a
+ * substring per line: a parser that reads a few cells of a line can find them in the chunk.
+ */
+export async function* textLineRanges(input: ParserInput): AsyncGenerator<LineRanges> {
+  const decoder = new StringDecoder('utf8');
+  let carry = '';
+  let first = true;
+  // Whether the decoder may hold the first bytes of a character split across chunks.
+  let partial = false;
+  const out: LineRanges = { head: undefined, text: '', count: 0, starts: new Int32Array(1 << 14), ends: new Int32Array(1 << 14) };
+  for await (const chunk of toChunks(input)) {
+    let text: string;
+    if (typeof chunk === 'string') text = chunk;
+    else {
+      const buf = chunk instanceof Buffer ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      // Pure ASCII decodes the same as Latin-1, which is a plain copy.
+      if (!partial && isAscii(buf)) text = buf.toString('latin1');
+      else {
+        text = decoder.write(buf);
+        // The decoder keeps bytes back only when the chunk ends inside a multi-byte sequence.
+        partial = buf.length > 0 && buf[buf.length - 1]! >= 0x80;
+      }
+    }
+    let start = 0;
+    if (first && text.length > 0) {
+      // Only the very first text can carry a BOM (nothing is carried over before it).
+      if (text.charCodeAt(0) === 0xfeff) start = 1;
+      first = false;
+    }
+    out.head = undefined;
+    if (carry) {
+      const nl = text.indexOf('\n', start);
+      if (nl < 0) {
+        carry += text.slice(start);
+        continue;
+      }
+      const head = carry + text.slice(start, nl);
+      out.head = head.charCodeAt(head.length - 1) === 13 ? head.slice(0, -1) : head;
+      carry = '';
+      start = nl + 1;
+    }
+    let n = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      if (nl < 0) break;
+      if (n === out.starts.length) {
+        const s = new Int32Array(n * 2), e = new Int32Array(n * 2);
+        s.set(out.starts);
+        e.set(out.ends);
+        out.starts = s;
+        out.ends = e;
+      }
+      out.starts[n] = start;
+      out.ends[n++] = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      start = nl + 1;
+    }
+    carry = start < text.length ? text.slice(start) : '';
+    if (n > 0 || out.head !== undefined) {
+      out.text = text;
+      out.count = n;
+      yield out;
+    }
+  }
+  const rest = carry + decoder.end();
+  if (rest.length > 0) {
+    let line = rest.charCodeAt(rest.length - 1) === 13 ? rest.slice(0, -1) : rest;
+    if (first && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
+    out.head = line;
+    out.text = '';
+    out.count = 0;
+    yield out;
+  }
+}
+
+/**
  * Splits UTF-8 text input into lines, delivered in batches (one array per chunk) so the
  * per-line cost is a substring, not a promise. Strips a leading BOM and a trailing CR.
  * Bytes that are not valid UTF-8 become U+FFFD (the WHATWG decoder's replacement), which
  * is the documented behaviour for the usage formats (DSR, CSV), whose producers must send UTF-8.
  */
 export async function* textLineBatches(input: ParserInput): AsyncGenerator<string[]> {
-  const decoder = new StringDecoder('utf8');
-  let carry = '';
-  let first = true;
-  for await (const chunk of toChunks(input)) {
-    let text = typeof chunk === 'string' ? chunk : decoder.write(chunk instanceof Buffer ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-    if (carry) text = carry + text;
-    if (first && text.length > 0) {
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      first = false;
-    }
-    const out: string[] = [];
-    let start = 0;
-    for (;;) {
-      const nl = text.indexOf('\n', start);
-      if (nl < 0) break;
-      const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      out.push(text.slice(start, end));
-      start = nl + 1;
-    }
-    carry = start < text.length ? text.slice(start) : '';
-    if (out.length) yield out;
-  }
-  const rest = carry + decoder.end();
-  if (rest.length > 0) {
-    const line = rest.charCodeAt(rest.length - 1) === 13 ? rest.slice(0, -1) : rest;
-    yield [first && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line];
+  for await (const r of textLineRanges(input)) {
+    const lines: string[] = r.head === undefined ? [] : [r.head];
+    for (let k = 0; k < r.count; k++) lines.push(r.text.slice(r.starts[k], r.ends[k]));
+    yield lines;
   }
 }
 

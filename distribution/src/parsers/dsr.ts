@@ -19,7 +19,7 @@ import {
   IssueCollector,
   makeBatchStream,
   parseNonNegativeInt,
-  textLineBatches,
+  textLineRanges,
   type ParseOptions,
   type ParserInput,
   type ParseStream,
@@ -96,7 +96,11 @@ class ScratchUsageLine implements DsrUsageLine {
   line = 0;
   recordType = '';
   blockId = '';
-  txId = '';
+  // The transaction id: a string, or (undefined) the range txStart..txEnd of txText, cut on first read.
+  private txCut: string | undefined = '';
+  private txText = '';
+  private txStart = 0;
+  private txEnd = 0;
   workId?: string = undefined;
   iswc?: string = undefined;
   isrc?: string = undefined;
@@ -106,7 +110,6 @@ class ScratchUsageLine implements DsrUsageLine {
   plays = 0;
   amount?: string = undefined;
   summaryRecordId?: string = undefined;
-  salesTransactionId?: string = undefined;
   resourceReference?: string = undefined;
   dspResourceId?: string = undefined;
   displayArtist?: string = undefined;
@@ -116,8 +119,26 @@ class ScratchUsageLine implements DsrUsageLine {
   territory?: string = undefined;
   currency?: string = undefined;
   price?: string = undefined;
+  /** Sets the transaction id. */
+  setTx(tx: string): void {
+    this.txCut = tx;
+  }
+  /** Sets the transaction id to `text[start, end)` (a cell that needs no trimming or unescaping). */
+  setTxRange(text: string, start: number, end: number): void {
+    this.txCut = undefined;
+    this.txText = text;
+    this.txStart = start;
+    this.txEnd = end;
+  }
+  get txId(): string {
+    return (this.txCut ??= this.txText.slice(this.txStart, this.txEnd));
+  }
+  get salesTransactionId(): string | undefined {
+    return this.txId || undefined;
+  }
   get usageId(): string {
-    return this.txId ? `${this.blockId}:${this.txId}` : `${this.blockId}:L${this.line}`;
+    const tx = this.txId;
+    return tx ? `${this.blockId}:${tx}` : `${this.blockId}:L${this.line}`;
   }
 }
 
@@ -173,6 +194,37 @@ interface Layout {
   cols: Map<string, number>;
   /** Column positions a usage record reads, resolved once per layout (-1: absent). */
   su?: UsageColumns;
+  /** Column positions a resource (AS, MW) record reads, resolved once per layout. */
+  res?: ResourceColumns;
+}
+
+interface ResourceColumns {
+  block: number;
+  ref: number;
+  /** DspResourceId, DspWorkId: the first non-empty one is the DSP's id. */
+  dsp: number[];
+  proprietaryWorkId: number;
+  title: number;
+  artist: number;
+  creators: number[];
+  isrc: number;
+  iswc: number;
+}
+
+function resourceColumns(l: Layout): ResourceColumns {
+  const at = (n: string) => l.cols.get(n) ?? -1;
+  const present = (names: string[]) => names.map(at).filter((i) => i >= 0);
+  return (l.res ??= {
+    block: at('BlockId'),
+    ref: at('ResourceReference'),
+    dsp: present(['DspResourceId', 'DspWorkId']),
+    proprietaryWorkId: at('ProprietaryWorkId'),
+    title: at('Title'),
+    artist: at('DisplayArtistName'),
+    creators: present(CREATOR_COLUMNS),
+    isrc: at('ISRC'),
+    iswc: at('ISWC'),
+  });
 }
 
 interface UsageColumns {
@@ -198,38 +250,56 @@ function usageColumns(l: Layout): UsageColumns {
  */
 class TabCells {
   private raw = '';
+  private base = 0;
+  // End of each cell, as a position in `raw`.
   private ends = new Int32Array(64);
   /** Number of cells. */
   length = 0;
 
   /** Points the view at `raw`. */
   reset(raw: string): this {
-    this.raw = raw;
+    return this.resetRange(raw, 0, raw.length);
+  }
+
+  /** Points the view at the line `text[start, end)`; cell positions are positions in `text`. */
+  resetRange(text: string, start: number, end: number): this {
+    this.raw = text;
+    this.base = start;
     let n = 0;
-    let at = raw.indexOf('\t');
-    while (at >= 0) {
+    let at = text.indexOf('\t', start);
+    while (at >= 0 && at < end) {
       if (n === this.ends.length) {
         const grown = new Int32Array(n * 2);
         grown.set(this.ends);
         this.ends = grown;
       }
       this.ends[n++] = at;
-      at = raw.indexOf('\t', at + 1);
+      at = text.indexOf('\t', at + 1);
     }
     if (n === this.ends.length) {
       const grown = new Int32Array(n * 2);
       grown.set(this.ends);
       this.ends = grown;
     }
-    this.ends[n++] = raw.length;
+    this.ends[n++] = end;
     this.length = n;
     return this;
+  }
+
+  /** Start of cell `i` (which must exist) in the line. */
+  start(i: number): number {
+    return i === 0 ? this.base : this.ends[i - 1]! + 1;
+  }
+
+  /** End of cell `i` (which must exist) in the line. */
+  end(i: number): number {
+    return this.ends[i]!;
   }
 
   /** Cell `i` (0-based), or `undefined` past the end of the line. */
   get(i: number): string | undefined {
     if (i >= this.length) return undefined;
-    return this.raw.slice(i === 0 ? 0 : this.ends[i - 1]! + 1, this.ends[i]);
+    return this.raw.slice(i === 0 ? this.base : this.ends[i - 1]! + 1, this.ends[i]);
   }
 }
 
@@ -240,6 +310,68 @@ function cellAt(cells: TabCells, i: number): string {
   if (i < 0) return '';
   const v = cells.get(i);
   return v === undefined ? '' : unescapeCell(v.trim());
+}
+
+// JavaScript's trim() whitespace (WhiteSpace and LineTerminator).
+function isTrimSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** True when the non-empty range `raw[a, b)` would lose characters to trim(). */
+function trimmable(raw: string, a: number, b: number): boolean {
+  return isTrimSpace(raw.charCodeAt(a)) || isTrimSpace(raw.charCodeAt(b - 1));
+}
+
+/** True when the line `text[start, end)` begins with record type `type` and a tab. */
+function startsWithType(text: string, start: number, end: number, type: string): boolean {
+  const n = type.length;
+  if (end - start <= n || text.charCodeAt(start + n) !== 9) return false;
+  for (let i = 0; i < n; i++) if (text.charCodeAt(start + i) !== type.charCodeAt(i)) return false;
+  return true;
+}
+
+/** True when `raw[a, b)` equals `s`. */
+function equalsAt(raw: string, a: number, b: number, s: string): boolean {
+  if (b - a !== s.length) return false;
+  for (let i = 0; i < s.length; i++) if (raw.charCodeAt(a + i) !== s.charCodeAt(i)) return false;
+  return true;
+}
+
+/** True when cell `i` (in a line without backslashes) has exactly the value `s` and needs no trimming. */
+function cellIs(raw: string, cells: TabCells, i: number, s: string): boolean {
+  const a = cells.start(i), b = cells.end(i);
+  return b > a && !trimmable(raw, a, b) && equalsAt(raw, a, b, s);
+}
+
+/** `raw[a, b)` as {@link parseNonNegativeInt} reads it when the range needs no trimming; -1 otherwise. */
+function digitsAt(raw: string, a: number, b: number): number {
+  if (b - a > 15) return -1;
+  let v = 0;
+  for (let i = a; i < b; i++) {
+    const c = raw.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/**
+ * {@link cellAt} of a line without backslashes: `''` for an absent or empty cell, the cell itself
+ * when it needs no trimming, else `undefined` (the general path decides).
+ */
+function plainCell(raw: string, cells: TabCells, i: number): string | undefined {
+  if (i < 0 || i >= cells.length) return '';
+  const a = cells.start(i), b = cells.end(i);
+  if (a === b) return '';
+  return trimmable(raw, a, b) ? undefined : raw.slice(a, b);
+}
+
+/** Cell `i` trimmed (not unescaped); `''` for an absent column (-1) or past the end of the line. */
+function rawCellAt(cells: TabCells, i: number): string {
+  if (i < 0) return '';
+  const v = cells.get(i);
+  return v === undefined ? '' : v.trim();
 }
 
 function findResource(resources: Resource[], v: string): Resource | undefined {
@@ -278,6 +410,9 @@ export function parseDsr(input: ParserInput, options: DsrOptions = {}): ParseStr
     const declared = new Map<string, Layout>(); // from # rows, by full and base record type
     const layoutCache = new Map<string, Layout | null>();
     const summaryById = new Map<string, DsrSummaryRecord>();
+    // The same, as arrays for the fast path (a report has a handful of summary records).
+    const summaryIds: string[] = [];
+    const summaryRecs: DsrSummaryRecord[] = [];
     let lineNo = 0;
     let headCells: TabCells | undefined;
     const cells = new TabCells();
@@ -305,10 +440,6 @@ export function parseDsr(input: ParserInput, options: DsrOptions = {}): ParseStr
     const cell = (cells: TabCells, l: Layout, name: string): string => {
       const i = l.cols.get(name);
       return i === undefined ? '' : unescapeCell((cells.get(i) ?? '').trim());
-    };
-    const rawCell = (cells: TabCells, l: Layout, name: string): string => {
-      const i = l.cols.get(name);
-      return i === undefined ? '' : (cells.get(i) ?? '').trim();
     };
     const firstOf = (cells: TabCells, l: Layout, names: string[]): string => {
       for (const n of names) {
@@ -371,12 +502,192 @@ export function parseDsr(input: ParserInput, options: DsrOptions = {}): ParseStr
       }
     };
 
-    for await (const batch of textLineBatches(input)) {
-      for (const raw of batch) {
+    /** Reads a resource (AS) or work (MW) record of the current block. */
+    const resource = (cells: TabCells, rc: ResourceColumns, isAs: boolean): void => {
+      const r: Resource = { creators: [], proprietaryIds: [] };
+      const ref = cellAt(cells, rc.ref);
+      let dsp = '';
+      for (const i of rc.dsp) if ((dsp = cellAt(cells, i)) !== '') break;
+      if (ref) r.ref = ref;
+      if (dsp) {
+        r.dspResourceId = dsp;
+        r.proprietaryIds.push(dsp);
+      }
+      const pw = rawCellAt(cells, rc.proprietaryWorkId);
+      if (pw) r.proprietaryIds.push(...splitMulti(pw));
+      const title = cellAt(cells, rc.title);
+      if (title) r.title = title;
+      const artist = cellAt(cells, rc.artist);
+      if (artist) r.displayArtist = artist;
+      // Multi-value cells are split before unescaping, so an escaped pipe stays inside a name.
+      let creators = '';
+      for (const i of rc.creators) if ((creators = rawCellAt(cells, i)) !== '') break;
+      if (creators) r.creators = splitMulti(creators);
+      const isrc = cellAt(cells, rc.isrc);
+      if (isrc) {
+        const n = normaliseIsrc(isrc);
+        if (n) r.isrc = n;
+        else issues.warn({ line: lineNo, field: 'ISRC', code: 'PARSE.INVALID_ISRC', message: `ISRC ${JSON.stringify(isrc)} has the wrong shape; dropped` });
+      }
+      const iswc = cellAt(cells, rc.iswc);
+      if (iswc) {
+        const n = normaliseIswc(iswc);
+        if (n) r.iswc = n;
+        else issues.warn({ line: lineNo, field: 'ISWC', code: 'PARSE.INVALID_ISWC', message: `ISWC ${JSON.stringify(iswc)} is malformed or has a wrong check digit; dropped` });
+      }
+      (isAs ? resources : works).push(r);
+    };
+
+    // Scratch mode's fast path for the resource records of one record type (the last one that took
+    // the general path to the resource branch): the same reading, without finding the type's layout
+    // and columns again.
+    let fastResType = '';
+    let fastResColumns: ResourceColumns | undefined;
+    let fastResIsAs = true;
+
+    // Scratch mode's fast path for the usage records of one record type (the last one whose line took
+    // the general path to the usage branch): cells are compared and parsed where they lie in the line,
+    // and only the values the record keeps are cut. A line it cannot vouch for (another block, a cell
+    // that needs trimming or unescaping, anything the general path would reject or warn about) goes
+    // the general way, so the outcome is the same.
+    let fastType = '';
+    let fastLayout: Layout | undefined;
+    let fastBlock = -1;
+    let lastUseType = '';
+    // The next backslash at or after the last line asked about, in text number bsText (-1: none).
+    let textNo = 0;
+    let bsText = -1;
+    let bsAt = -1;
+    const backslashIn = (text: string, start: number, end: number): boolean => {
+      if (bsText !== textNo || (bsAt >= 0 && bsAt < start)) {
+        bsText = textNo;
+        bsAt = text.indexOf('\\', start);
+      }
+      return bsAt >= 0 && bsAt < end;
+    };
+    const fastUsage = (raw: string, start: number, end: number): boolean => {
+      if (backslashIn(raw, start, end)) return false;
+      cells.resetRange(raw, start, end);
+      const n = cells.length;
+      // Same block: the block id cell is the current id, as is.
+      if (fastBlock >= n || !cellIs(raw, cells, fastBlock, blockId!)) return false;
+      const uc = fastLayout!.su!;
+      let plays = -1;
+      for (const i of uc.count) {
+        if (i >= n) continue;
+        const a = cells.start(i), b = cells.end(i);
+        if (a === b) continue;
+        plays = digitsAt(raw, a, b);
+        break;
+      }
+      if (plays < 0) return false;
+      let sy: DsrSummaryRecord | undefined;
+      let sid: string | undefined;
+      if (uc.sid >= 0 && uc.sid < n && cells.end(uc.sid) > cells.start(uc.sid)) {
+        if (summaryIds.length > 16) return false;
+        const a = cells.start(uc.sid), b = cells.end(uc.sid);
+        for (let k = 0; k < summaryIds.length; k++) {
+          if (equalsAt(raw, a, b, summaryIds[k]!)) {
+            sid = summaryIds[k];
+            sy = summaryRecs[k];
+            break;
+          }
+        }
+        if (sy === undefined) return false;
+      }
+      const revenue = plainCell(raw, cells, uc.revenue);
+      if (revenue === undefined || (revenue && !isSignedDecimal(revenue))) return false;
+      const price = plainCell(raw, cells, uc.price);
+      if (price === undefined || (price && !isSignedDecimal(price))) return false;
+      let res: Resource | undefined;
+      for (const i of uc.refs) {
+        if (i >= n) continue;
+        const a = cells.start(i), b = cells.end(i);
+        if (a === b) continue;
+        if (trimmable(raw, a, b)) return false;
+        for (const r of resources) {
+          if ((r.ref !== undefined && equalsAt(raw, a, b, r.ref)) || (r.dspResourceId !== undefined && equalsAt(raw, a, b, r.dspResourceId))) {
+            res = r;
+            break;
+          }
+        }
+        if (res) break;
+      }
+      if (!res && resources.length === 1) res = resources[0];
+      if (!res && resources.length > 1) return false;
+      let txStart = 0, txEnd = 0;
+      if (uc.tx >= 0 && uc.tx < n) {
+        txStart = cells.start(uc.tx);
+        txEnd = cells.end(uc.tx);
+        if (txEnd > txStart && trimmable(raw, txStart, txEnd)) return false;
+      }
+      let useType: string | undefined = sy?.useType;
+      if (uc.useType >= 0 && uc.useType < n) {
+        const a = cells.start(uc.useType), b = cells.end(uc.useType);
+        if (b > a) {
+          if (trimmable(raw, a, b)) return false;
+          if (!equalsAt(raw, a, b, lastUseType)) lastUseType = raw.slice(a, b);
+          useType = lastUseType;
+        }
+      }
+      const work = works.length === 1 ? works[0] : undefined;
+      const u = scratch!;
+      u.line = lineNo;
+      u.setTxRange(raw, txStart, txEnd);
+      u.recordType = fastType;
+      u.blockId = blockId!;
+      u.summaryRecordId = sid;
+      u.resourceReference = res?.ref;
+      u.dspResourceId = res?.dspResourceId;
+      u.isrc = res?.isrc;
+      u.title = res?.title;
+      u.displayArtist = res?.displayArtist;
+      u.creators = res ? res.creators : NO_STRINGS;
+      u.proprietaryIds = res ? res.proprietaryIds : NO_STRINGS;
+      u.iswc = res?.iswc;
+      if (work) {
+        if (!u.iswc && work.iswc) u.iswc = work.iswc;
+        if (!u.creators.length) u.creators = work.creators;
+        if (!u.title && work.title) u.title = work.title;
+        if (work.proprietaryIds.length) u.proprietaryIds = [...u.proprietaryIds, ...work.proprietaryIds];
+      }
+      u.releaseTitle = release.title || undefined;
+      u.amount = revenue || undefined;
+      u.price = price || undefined;
+      u.useType = useType || undefined;
+      u.commercialModel = sy?.commercialModel || undefined;
+      u.territory = sy?.territory || undefined;
+      u.currency = sy?.currency || undefined;
+      u.plays = plays;
+      summary.accepted++;
+      sink!(u);
+      return true;
+    };
+
+    for await (const lines of textLineRanges(input)) {
+      const text = lines.text;
+      // Line -1 is the one that began in an earlier chunk, when there is one.
+      for (let k = lines.head === undefined ? 0 : -1; k < lines.count; k++) {
+        const src = k < 0 ? lines.head! : text;
+        const start = k < 0 ? 0 : lines.starts[k]!;
+        const end = k < 0 ? src.length : lines.ends[k]!;
+        if (k <= 0) textNo++;
         lineNo++;
         summary.lines = lineNo;
-        if (raw === '') continue;
-        if (raw.charCodeAt(0) === 35 /* # */) {
+        if (start === end) continue;
+        const c0 = src.charCodeAt(start);
+        if (c0 !== 35 && headDone && !sawFoot) {
+          if (fastType !== '' && startsWithType(src, start, end, fastType) && fastUsage(src, start, end)) continue;
+          if (fastResType !== '' && startsWithType(src, start, end, fastResType)) {
+            const rc = fastResColumns!;
+            cells.resetRange(src, start, end);
+            blockChange(cellAt(cells, rc.block));
+            resource(cells, rc, fastResIsAs);
+            continue;
+          }
+        }
+        const raw = src.slice(start, end);
+        if (c0 === 35 /* # */) {
           summary.commentLines++;
           const cells = raw.split('\t');
           const type = cells[0]!.slice(1);
@@ -389,6 +700,8 @@ export function parseDsr(input: ParserInput, options: DsrOptions = {}): ParseStr
             declared.set(type, { cols });
             if (!declared.has(baseType(type))) declared.set(baseType(type), { cols });
             layoutCache.clear();
+            fastType = '';
+            fastResType = '';
           }
           continue;
         }
@@ -442,7 +755,11 @@ export function parseDsr(input: ParserInput, options: DsrOptions = {}): ParseStr
               continue;
             }
             // Several SY02 rows may share an id (one per rights controller); the first defines currency and context.
-            if (id && !summaryById.has(id)) summaryById.set(id, s);
+            if (id && !summaryById.has(id)) {
+              summaryById.set(id, s);
+              summaryIds.push(id);
+              summaryRecs.push(s);
+            }
           }
           summary.summaries.push(s);
           continue;
@@ -459,36 +776,14 @@ export function parseDsr(input: ParserInput, options: DsrOptions = {}): ParseStr
           continue;
         }
         if (base.startsWith('AS') || base.startsWith('MW')) {
-          const r: Resource = { creators: [], proprietaryIds: [] };
-          const ref = cell(cells, l, 'ResourceReference'), dsp = firstOf(cells, l, ['DspResourceId', 'DspWorkId']);
-          if (ref) r.ref = ref;
-          if (dsp) {
-            r.dspResourceId = dsp;
-            r.proprietaryIds.push(dsp);
+          const rc = l.res ?? resourceColumns(l);
+          const isAs = base.startsWith('AS');
+          if (scratch && type !== fastResType) {
+            fastResType = type;
+            fastResColumns = rc;
+            fastResIsAs = isAs;
           }
-          const pw = rawCell(cells, l, 'ProprietaryWorkId');
-          if (pw) r.proprietaryIds.push(...splitMulti(pw));
-          const title = cell(cells, l, 'Title');
-          if (title) r.title = title;
-          const artist = cell(cells, l, 'DisplayArtistName');
-          if (artist) r.displayArtist = artist;
-          // Multi-value cells are split before unescaping, so an escaped pipe stays inside a name.
-          let creators = '';
-          for (const c of CREATOR_COLUMNS) if ((creators = rawCell(cells, l, c)) !== '') break;
-          if (creators) r.creators = splitMulti(creators);
-          const isrc = cell(cells, l, 'ISRC');
-          if (isrc) {
-            const n = normaliseIsrc(isrc);
-            if (n) r.isrc = n;
-            else issues.warn({ line: lineNo, field: 'ISRC', code: 'PARSE.INVALID_ISRC', message: `ISRC ${JSON.stringify(isrc)} has the wrong shape; dropped` });
-          }
-          const iswc = cell(cells, l, 'ISWC');
-          if (iswc) {
-            const n = normaliseIswc(iswc);
-            if (n) r.iswc = n;
-            else issues.warn({ line: lineNo, field: 'ISWC', code: 'PARSE.INVALID_ISWC', message: `ISWC ${JSON.stringify(iswc)} is malformed or has a wrong check digit; dropped` });
-          }
-          (base.startsWith('AS') ? resources : works).push(r);
+          resource(cells, rc, isAs);
           continue;
         }
         if (!base.startsWith('SU')) {
@@ -498,6 +793,11 @@ export function parseDsr(input: ParserInput, options: DsrOptions = {}): ParseStr
 
         // A usage record.
         const uc = l.su ?? usageColumns(l);
+        if (scratch && type !== fastType) {
+          fastType = type;
+          fastLayout = l;
+          fastBlock = l.cols.get('BlockId')!;
+        }
         let countRaw = '';
         for (const i of uc.count) if ((countRaw = cellAt(cells, i)) !== '') break;
         const plays = parseNonNegativeInt(countRaw);
@@ -543,11 +843,10 @@ export function parseDsr(input: ParserInput, options: DsrOptions = {}): ParseStr
           // Same values as the object below, written into the one reused record.
           const u = scratch;
           u.line = lineNo;
-          u.txId = txId;
+          u.setTx(txId);
           u.recordType = type;
           u.blockId = blockId!;
           u.summaryRecordId = sid || undefined;
-          u.salesTransactionId = txId || undefined;
           u.resourceReference = res?.ref;
           u.dspResourceId = res?.dspResourceId;
           u.isrc = res?.isrc;

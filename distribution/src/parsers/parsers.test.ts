@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ParseError, type RejectedLine } from './common';
+import { ParseError, textLineBatches, textLineRanges, type RejectedLine } from './common';
 import { groupWorkRows, parseUsageCsv, parseWorksCsv, splitCsvRecord } from './csv';
 import { parseCwr } from './cwr';
-import { parseDsr, splitMulti } from './dsr';
+import { parseDsr, splitMulti, type DsrUsageLine } from './dsr';
 import { formatIswc, normaliseIpiNameNumber, normaliseIsrc, normaliseIswc } from './identifiers';
 
 describe('identifiers', () => {
@@ -24,6 +24,26 @@ describe('identifiers', () => {
     expect(normaliseIpiNameNumber('297')).toBe('00000000297');
     expect(normaliseIpiNameNumber('123456789012')).toBeUndefined();
     expect(normaliseIpiNameNumber('12A')).toBeUndefined();
+  });
+});
+
+describe('line splitting', () => {
+  it('gives the lines of the whole text, however the bytes are chunked', async () => {
+    const text = '\ufeffHEAD\tx\r\n\r\nAS\tLët Më 愛\r\nSU\t' + 'long '.repeat(40) + '\nlast\tline\r';
+    const bytes = Buffer.from(text, 'utf8');
+    const expected = text.slice(1).split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+    for (const size of [1, 2, 3, 7, 64, bytes.length]) {
+      const chunks = Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, i * size + size));
+      const lines: string[] = [];
+      for await (const b of textLineBatches(chunks)) lines.push(...b);
+      expect(lines, `chunks of ${size}`).toEqual(expected);
+      const ranged: string[] = [];
+      for await (const r of textLineRanges(chunks)) {
+        if (r.head !== undefined) ranged.push(r.head);
+        for (let k = 0; k < r.count; k++) ranged.push(r.text.slice(r.starts[k], r.ends[k]));
+      }
+      expect(ranged, `ranges, chunks of ${size}`).toEqual(expected);
+    }
   });
 });
 
@@ -316,7 +336,67 @@ describe.skipIf(!haveData)('real CWR samples', () => {
   });
 });
 
+/** A scratch-mode usage line as a plain object (the record is overwritten by the next line). */
+function dsrSnapshot(u: DsrUsageLine): Record<string, unknown> {
+  const keys = ['line', 'usageId', 'recordType', 'blockId', 'summaryRecordId', 'salesTransactionId', 'resourceReference', 'dspResourceId', 'displayArtist', 'releaseTitle', 'useType', 'commercialModel', 'territory', 'currency', 'price', 'workId', 'iswc', 'isrc', 'title', 'plays', 'amount'] as const;
+  const o: Record<string, unknown> = { creators: [...u.creators], proprietaryIds: [...u.proprietaryIds] };
+  for (const k of keys) o[k] = u[k];
+  return o;
+}
+
+/** Parses `input` in batch and in scratch mode and expects the same lines, rejects and summary. */
+async function expectScratchLikeBatch(input: () => Parameters<typeof parseDsr>[0], fileName?: string): Promise<number> {
+  const opts = { onError: 'quarantine' as const, ...(fileName ? { fileName } : {}) };
+  const batchRejects: RejectedLine[] = [];
+  const batch = await parseDsr(input(), { ...opts, rejects: batchRejects }).collect();
+  const scratchRejects: RejectedLine[] = [];
+  const seen: Record<string, unknown>[] = [];
+  const stream = parseDsr(input(), { ...opts, rejects: scratchRejects, sink: (u) => seen.push(dsrSnapshot(u)) });
+  for await (const b of stream.batches()) expect(b).toEqual([]);
+  expect(seen).toEqual(batch.records.map(dsrSnapshot));
+  expect(scratchRejects).toEqual(batchRejects);
+  expect(stream.summary).toEqual(batch.summary);
+  return seen.length;
+}
+
+describe('parseDsr scratch mode', () => {
+  it('gives the lines of batch mode on awkward usage records', async () => {
+    const file = [
+      dsr[0]!,
+      '#SY02.03\tSummaryRecordId\tDistributionChannel\tDistributionChannelDPID\tCommercialModel\tUseType\tTerritory\tServiceDescription\tUsages\tUsers\tCurrency\tNetRevenue',
+      'SY02.03\tS1\tSvc\tDP\tSubscriptionModel\tOnDemandStream\tCN\tSvc\t10\t1\tCNY\t100.50',
+      'SY02.03\tS2\tSvc\tDP\tAdvertisementSupportedModel\t\tHK\tSvc\t10\t1\tHKD\t1',
+      'AS02.02\t1\tR1\tD1\tCNA1B2400001\tOne\t\tArtist\t\tPT3M\tSoundRecording\tT0345246801\tWriter A',
+      'AS02.02\t1\tR2\tD2\tCNA1B2400002\tTwo \\\\ back\t\tArtist\t\tPT3M\tSoundRecording\t\t',
+      'SU02.02\t1\tS1\tT1\t\tR1\tTRUE\t7\t0.99\t\t',
+      'SU02.02\t1\tS2\tT2\t\tR2\tTRUE\t 8 \t\t\tDownload',
+      'SU02.02\t1\tS1\t T3\t\tD2\tTRUE\t9\t-1.5\t\t',
+      'SU02.02\t1\tS1\tT4\t\tR9\tTRUE\t1\t\t\t',
+      'SU02.02\t1\tS3\tT5\t\tR1\tTRUE\t1\t\t\t',
+      'SU02.02\t1\tS1\t\t\tR1\tTRUE\t\t\t\t',
+      'SU02.02\t1\tS1\tT6\t\tR1\tTRUE\t0012\tx\t\t',
+      'SU02.02\t 1\tS1\tT7\t\tR1\tTRUE\t3\t\t\t',
+      'SU02.02\t2\tS1\tT8\t\tR1\tTRUE\t3\t\t\t',
+      'AS02.02\t3\tR1\tD1\tCNA1B2400003\tThree\t\tArtist\t\tPT3M\tSoundRecording\t\tWriter C',
+      'SU02.02\t3\tS1\tT\\|9\t\tR7\tTRUE\t4\t\t\tStream',
+      'SU02.02\t3\tS2\tT10\t\t\tTRUE\t4\t\t\t',
+      'SU02.02\t3\t\tT11\t\tR1\tTRUE\t1234567890123456\t\t\t',
+      'SU02.02\t3\tS1\tT12\t\tR1\tTRUE\t5',
+      'SU02.02\t3\tS2\tT13\t\tR1\tTRUE\t6\t\t\tOnDemandStream\textra',
+      'SU01\t3\tS1\tT14\t\tR1\tTRUE\t2\t3.5',
+      'FOOT\t24\t24\t3\t3\t3',
+    ];
+    expect(await expectScratchLikeBatch(() => [file.join('\n')])).toBe(10);
+    const bytes = Buffer.from(file.join('\n'));
+    expect(await expectScratchLikeBatch(() => Array.from({ length: Math.ceil(bytes.length / 13) }, (_, i) => bytes.subarray(i * 13, i * 13 + 13)))).toBe(10);
+    expect(await expectScratchLikeBatch(() => [dsr.join('\r\n')])).toBe(1);
+  });
+});
+
 describe.skipIf(!haveData)('real DSR samples', () => {
+  it('scratch mode gives the lines, rejects and summary of batch mode on every sample', async () => {
+    for (const f of readdirSync(resolve(DATA, 'dsr'))) await expectScratchLikeBatch(() => dsrFile(f), f);
+  });
   it('Basic Audio subscription file: 15 usage lines, FOOT matches', async () => {
     const { records, summary } = await parseDsr(dsrFile('Orfium__dsrf-parser-poc__DSR_PADPIDA00123456743_PADPIDA0123456766K_UnlimitedMusicMonthly_2020-06-01--2020-06-30__1of1_20200703T075930.tsv')).collect();
     expect(records).toHaveLength(15);
