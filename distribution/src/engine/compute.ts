@@ -16,7 +16,9 @@ import { bucketPoints, type UsageAggregates, type UsageSource } from './aggregat
 import type { BucketStore } from './buckets';
 import type { ResolvedParameters } from './parameters';
 import type { EngineRepertoire } from './repertoire';
-import { splitTotals } from './split';
+import { halvesOf, putSafe, type Halves } from './minor-column';
+import { Splitter, splitTotals } from './split';
+import { sortByStringKey } from './string-order';
 import { AMOUNT_DECIMALS, FULL_SHARE } from './units';
 
 /** Suspense codes besides the matcher's `UNMATCHED.*` reasons. */
@@ -125,8 +127,6 @@ export class EngineError extends Error {
   }
 }
 
-const FULL = BigInt(FULL_SHARE);
-
 /** Compares strings by UTF-16 code units (the order canonical JSON and the ledger's keys use). */
 export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -135,6 +135,103 @@ export function cmp(a: string, b: string): number {
 /** A usage source's sort key: its canonical JSON. */
 export function sourceKey(s: UsageSource): string {
   return canonicalJson(s);
+}
+
+const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
+/** Integers below 2^53 are exact doubles, and so is a sum of two of them while it stays below. */
+const EXACT = 2 ** 53;
+
+/**
+ * Exact non-negative integer sums kept as doubles while they stay below 2^53, with a bigint
+ * overflow only for the entries that pass it (the value of entry k is `acc[k] + big.get(k)`).
+ */
+class ExactSums {
+  readonly acc: Float64Array;
+  readonly big = new Map<number, bigint>();
+
+  constructor(n: number) {
+    this.acc = new Float64Array(n);
+  }
+
+  /** Adds `value`, an integer below 2^53. */
+  add(k: number, value: number): void {
+    const next = this.acc[k]! + value;
+    if (next < EXACT) this.acc[k] = next;
+    else {
+      this.big.set(k, (this.big.get(k) ?? 0n) + BigInt(this.acc[k]!) + BigInt(value));
+      this.acc[k] = 0;
+    }
+  }
+
+  addBig(k: number, value: bigint): void {
+    this.big.set(k, (this.big.get(k) ?? 0n) + value);
+  }
+
+  /** Entry k as a double when it is exact (no overflow), else NaN. */
+  number(k: number): number {
+    return this.big.has(k) ? NaN : this.acc[k]!;
+  }
+
+  bigint(k: number): bigint {
+    return BigInt(this.acc[k]!) + (this.big.get(k) ?? 0n);
+  }
+}
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) {
+    const t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
+}
+
+function gcdBig(a: bigint, b: bigint): bigint {
+  while (b !== 0n) {
+    const t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
+}
+
+/**
+ * Parts of three totals split over one set of weights: exact doubles when the split ran in
+ * doubles (`num`), else bigints (`big`).
+ */
+class Parts3 {
+  constructor(
+    readonly num: readonly [Float64Array, Float64Array, Float64Array] | undefined,
+    readonly big: readonly [bigint[], bigint[], bigint[]] | undefined,
+  ) {}
+
+  /** Part `i` of total `t`. */
+  get(t: number, i: number): bigint {
+    return this.num ? BigInt(this.num[t]![i]!) : this.big![t]![i]!;
+  }
+}
+
+/**
+ * Splits the three totals over `count` weights: in doubles when every weight is exact (`num`,
+ * NaN where not) and the values fit, else in bigints (`big(i)`). Same parts either way.
+ */
+function splitThree(totals: readonly [bigint, bigint, bigint], count: number, num: Float64Array, big: (i: number) => bigint, sum: bigint, splitter: Splitter): Parts3 {
+  let largest = 0;
+  for (let i = 0; i < count && largest === largest; i++) largest = Math.max(largest, num[i]!);
+  const maxTotal = totals.reduce((a, t) => (t > a ? t : a), 0n);
+  if (largest === largest && sum <= MAX_SAFE_BIG && maxTotal <= MAX_SAFE_BIG && Splitter.fits(Number(maxTotal), largest, Number(sum))) {
+    const part = (t: number) => splitter.split(Number(totals[t]!), num, 0, count, Number(sum)).slice(0, count);
+    return new Parts3([part(0), part(1), part(2)], undefined);
+  }
+  const ws: bigint[] = [];
+  for (let i = 0; i < count; i++) ws.push(big(i));
+  const out: [bigint[], bigint[], bigint[]] = [[], [], []];
+  splitTotals(totals, ws, sum, out);
+  return new Parts3(undefined, out);
+}
+
+function writeParts(parts: Float64Array, column: Halves, from: number, to: number): void {
+  for (let i = from; i < to; i++) putSafe(column, i, parts[i - from]!);
 }
 
 /** Computes the run from aggregates. Pure and deterministic: same inputs, same result. */
@@ -160,85 +257,142 @@ export function computeDistribution(agg: UsageAggregates, rep: EngineRepertoire,
   srcOrder.forEach((s, r) => (srcRank[s] = r));
   const sources = srcOrder.map((i) => agg.sources[i]!);
   // Buckets in statement order, sources renumbered by rank.
-  const buckets = agg.buckets.select(sortBuckets(agg, rep, srcRank), srcRank);
-
-  // 3. Integer weights.
-  const nParties = rep.partyIds.length;
-  const holderWeight: bigint[] = new Array<bigint>(nParties).fill(0n);
-  const holderLines = new Int32Array(nParties);
-  const points: bigint[] = new Array<bigint>(buckets.count);
-  let unclaimedWeight = 0n;
-  let exceedWeight = 0n;
-  const unclaimedLines: { b: number; units: number; weight: bigint }[] = [];
-  const exceedLines: { b: number; weight: bigint }[] = [];
+  const buckets = agg.buckets.select(bucketOrder(agg.buckets, rep, srcRank), srcRank);
+  const nb = buckets.count;
   const { shareStart, shareParty, shareUnits } = rep;
-  for (let i = 0; i < buckets.count; i++) {
+  const bucketWork = buckets.work;
+
+  // 3. Integer weights. Every weight is a sum of points × share units (or × 100 %), so all of them
+  // are multiples of gcd(points) × gcd(units); dividing every weight of one split by a common
+  // factor changes no part and no remainder order, and keeps most products below 2^53.
+  const points = new Float64Array(nb); // exact where below 2^53, NaN where not
+  let gP = 0;
+  let gPBig = 0n;
+  for (let i = 0; i < nb; i++) {
     const p = buckets.points(i);
-    points[i] = p;
-    if (p === 0n) continue;
-    const w = buckets.work[i]!;
+    if (p <= MAX_SAFE_BIG) {
+      const x = Number(p);
+      points[i] = x;
+      gP = gcd(x, gP);
+    } else {
+      points[i] = NaN;
+      gPBig = gcdBig(p, gPBig);
+    }
+  }
+  const unmatchedSorted = [...agg.unmatched.values()].sort((a, b) => cmp(a.reason, b.reason) || srcRank[a.source]! - srcRank[b.source]!);
+  for (const u of unmatchedSorted) gPBig = gcdBig(bucketPoints(u), gPBig);
+  gPBig = gcdBig(BigInt(gP), gPBig);
+  if (gPBig === 0n) gPBig = 1n; // no points at all: nothing to reduce
+  // A common factor too large for a double is not worth having: points that large take the bigint path anyway.
+  if (gPBig > MAX_SAFE_BIG) gPBig = 1n;
+  gP = Number(gPBig);
+  let gU = FULL_SHARE;
+  for (let i = 0; i < nb; i++) {
+    if (points[i] === 0) continue;
+    const w = bucketWork[i]!;
+    const claimed = rep.claimed(w);
+    if (claimed > FULL_SHARE) continue;
+    for (let k = shareStart[w]!, end = shareStart[w + 1]!; k < end; k++) if (shareUnits[k]! !== 0) gU = gcd(shareUnits[k]!, gU);
+    if (claimed < FULL_SHARE) gU = gcd(FULL_SHARE - claimed, gU);
+  }
+  const factor = gPBig * BigInt(gU);
+  const fullR = FULL_SHARE / gU;
+  // Reduced points; NaN where the points are not an exact double.
+  const pts = new Float64Array(nb);
+  for (let i = 0; i < nb; i++) pts[i] = points[i]! / gP;
+  const bigPts = (i: number) => buckets.points(i) / gPBig;
+
+  const nParties = rep.partyIds.length;
+  const holderW = new ExactSums(nParties);
+  const holderLines = new Int32Array(nParties);
+  // Suspense weights: [SHARES_EXCEED_100, UNCLAIMED_SHARE], reduced.
+  const suspenseW = new ExactSums(2);
+  const EXCEED = 0, UNCLAIMED = 1;
+  const exceedBuckets = new Int32Array(nb);
+  const unclaimedBuckets = new Int32Array(nb);
+  const unclaimedUnits = new Float64Array(nb);
+  let nExceed = 0, nUnclaimed = 0;
+  for (let i = 0; i < nb; i++) {
+    const p = pts[i]!;
+    if (p === 0) continue;
+    const w = bucketWork[i]!;
     const claimed = rep.claimed(w);
     if (claimed > FULL_SHARE) {
-      exceedWeight += p * FULL;
-      exceedLines.push({ b: i, weight: p });
+      const x = p * fullR;
+      if (x < EXACT) suspenseW.add(EXCEED, x);
+      else suspenseW.addBig(EXCEED, bigPts(i) * BigInt(fullR));
+      exceedBuckets[nExceed++] = i;
       continue;
     }
     for (let k = shareStart[w]!, end = shareStart[w + 1]!; k < end; k++) {
       const u = shareUnits[k]!;
       if (u === 0) continue;
       const party = shareParty[k]!;
-      holderWeight[party]! += p * BigInt(u);
+      const x = p * (u / gU);
+      if (x < EXACT) holderW.add(party, x);
+      else holderW.addBig(party, bigPts(i) * BigInt(u / gU));
       holderLines[party]!++;
     }
     const free = FULL_SHARE - claimed;
     if (free > 0) {
-      const wt = p * BigInt(free);
-      unclaimedWeight += wt;
-      unclaimedLines.push({ b: i, units: free, weight: wt });
+      const x = p * (free / gU);
+      if (x < EXACT) suspenseW.add(UNCLAIMED, x);
+      else suspenseW.addBig(UNCLAIMED, bigPts(i) * BigInt(free / gU));
+      unclaimedBuckets[nUnclaimed] = i;
+      unclaimedUnits[nUnclaimed++] = free;
     }
   }
-  const holderParties = [];
-  for (let p = 0; p < nParties; p++) if (holderWeight[p]! > 0n) holderParties.push(p);
-  holderParties.sort((a, b) => cmp(rep.partyIds[a]!, rep.partyIds[b]!));
+  let nh = 0;
+  for (let p = 0; p < nParties; p++) if (holderW.acc[p]! > 0 || holderW.big.has(p)) nh++;
+  const holderOrder = new Int32Array(nh);
+  for (let p = 0, h = 0; p < nParties; p++) if (holderW.acc[p]! > 0 || holderW.big.has(p)) holderOrder[h++] = p;
+  sortByStringKey(rep.partyIds, holderOrder);
 
   // Suspense buckets, by code.
   const byReason = new Map<string, { weight: bigint; lines: typeof unmatchedSorted }>();
-  const unmatchedSorted = [...agg.unmatched.values()].sort((a, b) => cmp(a.reason, b.reason) || srcRank[a.source]! - srcRank[b.source]!);
   let unmatchedLines = 0;
   for (const u of unmatchedSorted) {
     unmatchedLines += u.lines;
-    const p = bucketPoints(u);
     let e = byReason.get(u.reason);
     if (!e) byReason.set(u.reason, (e = { weight: 0n, lines: [] }));
-    e.weight += p * FULL;
+    e.weight += (bucketPoints(u) / gPBig) * BigInt(fullR);
     e.lines.push(u);
   }
+  // Reduced weights of the codes.
   const codes: { code: string; weight: bigint }[] = [];
-  if (exceedWeight > 0n) codes.push({ code: 'SUSPENSE.SHARES_EXCEED_100', weight: exceedWeight });
-  if (unclaimedWeight > 0n) codes.push({ code: 'SUSPENSE.UNCLAIMED_SHARE', weight: unclaimedWeight });
+  if (suspenseW.bigint(EXCEED) > 0n) codes.push({ code: 'SUSPENSE.SHARES_EXCEED_100', weight: suspenseW.bigint(EXCEED) });
+  if (suspenseW.bigint(UNCLAIMED) > 0n) codes.push({ code: 'SUSPENSE.UNCLAIMED_SHARE', weight: suspenseW.bigint(UNCLAIMED) });
   for (const [code, e] of byReason) if (e.weight > 0n) codes.push({ code, weight: e.weight });
   codes.sort((a, b) => cmp(a.code, b.code));
 
-  // 4. The one allocation.
-  const weights = [...holderParties.map((p) => holderWeight[p]!), ...codes.map((c) => c.weight)];
-  let net: bigint[], feeParts: bigint[], dedParts: bigint[];
-  if (weights.length === 0) {
+  // 4. The one allocation, over [holders…, codes…].
+  const splitter = new Splitter();
+  const nw = nh + codes.length;
+  let top: Parts3;
+  if (nw === 0) {
     // No usage carries any weight: the whole pool is held in suspense.
     codes.push({ code: 'SUSPENSE.NO_USAGE', weight: 0n });
-    net = [distributable];
-    feeParts = [fee];
-    dedParts = [deductions];
+    top = new Parts3(undefined, [[distributable], [fee], [deductions]]);
   } else {
-    // One pass for the three totals: the same largest-remainder rule as allocateByWeights for each.
-    const sum = weights.reduce((a, x) => a + x, 0n);
-    const parts: bigint[][] = [[], [], []];
-    splitTotals([distributable, fee, deductions], weights, sum, parts);
-    [net, feeParts, dedParts] = parts as [bigint[], bigint[], bigint[]];
+    const num = new Float64Array(nw);
+    const total = new ExactSums(1);
+    for (let h = 0; h < nh; h++) {
+      const p = holderOrder[h]!;
+      const x = holderW.number(p);
+      num[h] = x;
+      if (x === x) total.add(0, x);
+      else total.addBig(0, holderW.bigint(p));
+    }
+    codes.forEach((c, j) => {
+      num[nh + j] = c.weight <= MAX_SAFE_BIG ? Number(c.weight) : NaN;
+      total.addBig(0, c.weight);
+    });
+    top = splitThree([distributable, fee, deductions], nw, num, (k) => (k < nh ? holderW.bigint(holderOrder[k]!) : codes[k - nh]!.weight), total.bigint(0), splitter);
   }
 
-  // 5. Holders, threshold, and their statement lines.
+  // 5. Holders, threshold, and their statement lines (by holder, then in bucket order).
   let L = 0;
-  for (const p of holderParties) L += holderLines[p]!;
+  for (let h = 0; h < nh; h++) L += holderLines[holderOrder[h]!]!;
   const lines: LineStore = {
     count: L,
     bucket: new Int32Array(L),
@@ -248,82 +402,117 @@ export function computeDistribution(agg: UsageAggregates, rep: EngineRepertoire,
     deductions: new BigInt64Array(L),
     holder: new Int32Array(L),
   };
-  const start = new Int32Array(nParties).fill(-1);
   const fill = new Int32Array(nParties);
-  {
-    let off = 0;
-    holderParties.forEach((p, h) => {
-      start[p] = off;
-      fill[p] = off;
-      lines.holder.fill(h, off, off + holderLines[p]!);
-      off += holderLines[p]!;
-    });
+  const start = new Int32Array(nh + 1);
+  for (let h = 0, off = 0; h < nh; h++) {
+    const p = holderOrder[h]!;
+    start[h] = off;
+    fill[p] = off;
+    lines.holder.fill(h, off, off + holderLines[p]!);
+    off += holderLines[p]!;
+    start[h + 1] = off;
   }
-  for (let i = 0; i < buckets.count; i++) {
-    if (points[i] === 0n) continue;
-    const w = buckets.work[i]!;
+  // Reduced line weights (points × units), NaN where not an exact double.
+  const lineW = new Float64Array(L);
+  for (let i = 0; i < nb; i++) {
+    const p = pts[i]!;
+    if (p === 0) continue;
+    const w = bucketWork[i]!;
     if (rep.claimed(w) > FULL_SHARE) continue;
     for (let k = shareStart[w]!, end = shareStart[w + 1]!; k < end; k++) {
       const u = shareUnits[k]!;
       if (u === 0) continue;
-      const party = shareParty[k]!;
-      const at = fill[party]!++;
+      const at = fill[shareParty[k]!]!++;
       lines.bucket[at] = i;
       lines.units[at] = u;
+      const x = p * (u / gU);
+      lineW[at] = x < EXACT ? x : NaN;
     }
   }
-  const holders: HolderResult[] = [];
-  let allocated = 0n, carriedForward = 0n;
-  const out: bigint[][] = [[], [], []];
+  const netH = halvesOf(lines.net), feeH = halvesOf(lines.fee), dedH = halvesOf(lines.deductions);
+  const holders: HolderResult[] = new Array<HolderResult>(nh);
+  // Allocated [0] and carried forward [1]: holders' nets are below 2^51 when the top split ran in doubles.
+  const paid = new ExactSums(2);
+  const bigOut: [bigint[], bigint[], bigint[]] = [[], [], []];
   const lw: bigint[] = [];
-  for (let h = 0; h < holderParties.length; h++) {
-    const p = holderParties[h]!;
-    const n = net[h]!, f = feeParts[h]!, d = dedParts[h]!;
+  for (let h = 0; h < nh; h++) {
+    const p = holderOrder[h]!;
+    const n = top.get(0, h), f = top.get(1, h), d = top.get(2, h);
     const below = n < rp.threshold;
-    const s = start[p]!, e = s + holderLines[p]!;
-    lw.length = 0;
-    for (let i = s; i < e; i++) lw.push(points[lines.bucket[i]!]! * BigInt(lines.units[i]!));
-    splitTotals([n, f, d], lw, holderWeight[p]!, out);
-    for (let i = s; i < e; i++) {
-      lines.net[i] = out[0]![i - s]!;
-      lines.fee[i] = out[1]![i - s]!;
-      lines.deductions[i] = out[2]![i - s]!;
+    const s = start[h]!, e = start[h + 1]!;
+    const sum = holderW.number(p);
+    let largest = 0;
+    for (let i = s; i < e && largest === largest; i++) largest = Math.max(largest, lineW[i]!);
+    const maxTotal = n > f ? (n > d ? n : d) : f > d ? f : d;
+    if (largest === largest && sum === sum && maxTotal <= MAX_SAFE_BIG && Splitter.fits(Number(maxTotal), largest, sum)) {
+      writeParts(splitter.split(Number(n), lineW, s, e, sum), netH, s, e);
+      writeParts(splitter.split(Number(f), lineW, s, e, sum), feeH, s, e);
+      writeParts(splitter.split(Number(d), lineW, s, e, sum), dedH, s, e);
+    } else {
+      lw.length = 0;
+      for (let i = s; i < e; i++) lw.push(bigPts(lines.bucket[i]!) * BigInt(lines.units[i]! / gU));
+      splitTotals([n, f, d], lw, holderW.bigint(p), bigOut);
+      for (let i = s; i < e; i++) {
+        lines.net[i] = bigOut[0][i - s]!;
+        lines.fee[i] = bigOut[1][i - s]!;
+        lines.deductions[i] = bigOut[2][i - s]!;
+      }
     }
-    holders.push({ partyId: rep.partyIds[p]!, weight: holderWeight[p]!, gross: n + f + d, fee: f, deductions: d, net: n, payable: below ? 0n : n, carried: below ? n : 0n, lineStart: s, lineEnd: e });
-    if (below) carriedForward += n;
-    else allocated += n;
+    let gross: bigint;
+    if (top.num) {
+      const nn = top.num[0][h]!;
+      gross = BigInt(nn + top.num[1][h]! + top.num[2][h]!);
+      paid.add(below ? 1 : 0, nn);
+    } else {
+      gross = n + f + d;
+      paid.addBig(below ? 1 : 0, n);
+    }
+    holders[h] = { partyId: rep.partyIds[p]!, weight: (sum === sum ? BigInt(sum) : holderW.bigint(p)) * factor, gross, fee: f, deductions: d, net: n, payable: below ? 0n : n, carried: below ? n : 0n, lineStart: s, lineEnd: e };
   }
+  const allocated = paid.bigint(0), carriedForward = paid.bigint(1);
 
   // 6. Suspense buckets and their lines.
   const suspenseBuckets: SuspenseBucket[] = [];
   const suspenseLines: SuspenseLine[] = [];
   let suspense = 0n;
   codes.forEach((c, j) => {
-    const k = holderParties.length + j;
-    const b: SuspenseBucket = { code: c.code, weight: c.weight, net: net[k]!, fee: feeParts[k]!, deductions: dedParts[k]!, gross: net[k]! + feeParts[k]! + dedParts[k]! };
+    const k = nh + j;
+    const n = top.get(0, k), f = top.get(1, k), d = top.get(2, k);
+    const b: SuspenseBucket = { code: c.code, weight: c.weight * factor, net: n, fee: f, deductions: d, gross: n + f + d };
     suspenseBuckets.push(b);
     suspense += b.net;
-    const add = (ws: bigint[], make: (i: number, n: bigint, f: bigint, d: bigint) => SuspenseLine) => {
-      const sum = ws.reduce((a, x) => a + x, 0n);
-      splitTotals([b.net, b.fee, b.deductions], ws, sum, out);
-      for (let i = 0; i < ws.length; i++) suspenseLines.push(make(i, out[0]![i]!, out[1]![i]!, out[2]![i]!));
-    };
+    const totals = [b.net, b.fee, b.deductions] as const;
     const workLine = (bi: number, extra: { shareUnits?: number }, n: bigint, f: bigint, d: bigint): SuspenseLine => {
-      const w = buckets.work[bi]!;
+      const w = bucketWork[bi]!;
       const iswc = rep.iswc(w);
       return { code: c.code, source: sources[buckets.source[bi]!]!, workId: rep.workId(w), ...(iswc ? { iswc } : {}), title: rep.title(w), lines: buckets.lines[bi]!, plays: buckets.plays[bi]!, ...extra, gross: n + f + d, fee: f, deductions: d, net: n };
     };
     if (c.code === 'SUSPENSE.NO_USAGE') {
       suspenseLines.push({ code: c.code, lines: 0, plays: 0, gross: b.gross, fee: b.fee, deductions: b.deductions, net: b.net });
     } else if (c.code === 'SUSPENSE.UNCLAIMED_SHARE') {
-      add(unclaimedLines.map((x) => x.weight), (i, n, f, d) => workLine(unclaimedLines[i]!.b, { shareUnits: unclaimedLines[i]!.units }, n, f, d));
+      const m = nUnclaimed;
+      const num = new Float64Array(m);
+      for (let i = 0; i < m; i++) {
+        const x = pts[unclaimedBuckets[i]!]! * (unclaimedUnits[i]! / gU);
+        num[i] = x < EXACT ? x : NaN;
+      }
+      const parts = splitThree(totals, m, num, (i) => bigPts(unclaimedBuckets[i]!) * BigInt(unclaimedUnits[i]! / gU), c.weight, splitter);
+      for (let i = 0; i < m; i++) suspenseLines.push(workLine(unclaimedBuckets[i]!, { shareUnits: unclaimedUnits[i]! }, parts.get(0, i), parts.get(1, i), parts.get(2, i)));
     } else if (c.code === 'SUSPENSE.SHARES_EXCEED_100') {
-      add(exceedLines.map((x) => x.weight), (i, n, f, d) => workLine(exceedLines[i]!.b, {}, n, f, d));
+      // Within the code every line weighs points × 100 %: its reduced points are the weights.
+      const m = nExceed;
+      const num = new Float64Array(m);
+      for (let i = 0; i < m; i++) num[i] = pts[exceedBuckets[i]!]!;
+      const parts = splitThree(totals, m, num, (i) => bigPts(exceedBuckets[i]!), c.weight / BigInt(fullR), splitter);
+      for (let i = 0; i < m; i++) suspenseLines.push(workLine(exceedBuckets[i]!, {}, parts.get(0, i), parts.get(1, i), parts.get(2, i)));
     } else {
       const ls = byReason.get(c.code)!.lines;
-      add(ls.map((u) => bucketPoints(u)), (i, n, f, d) => {
-        const u = ls[i]!;
-        return { code: c.code, source: agg.sources[u.source]!, lines: u.lines, plays: u.plays, gross: n + f + d, fee: f, deductions: d, net: n };
+      const ws = ls.map((u) => bucketPoints(u));
+      const out: [bigint[], bigint[], bigint[]] = [[], [], []];
+      splitTotals(totals, ws, ws.reduce((a, x) => a + x, 0n), out);
+      ls.forEach((u, i) => {
+        const n = out[0][i]!, f = out[1][i]!, d = out[2][i]!;
+        suspenseLines.push({ code: c.code, source: agg.sources[u.source]!, lines: u.lines, plays: u.plays, gross: n + f + d, fee: f, deductions: d, net: n });
       });
     }
   });
@@ -354,17 +543,44 @@ function fmt(minor: bigint, cur: string): string {
   return scale ? `${s.slice(0, -scale)}.${s.slice(-scale)}` : s;
 }
 
-/** Positions of the matched buckets in statement order: by work id, then by source rank. */
-function sortBuckets(agg: UsageAggregates, rep: EngineRepertoire, srcRank: Int32Array): number[] {
-  const list = agg.buckets;
-  const all: number[] = [];
-  for (let i = 0; i < list.count; i++) all.push(list.work[i]!);
-  const used = [...new Set(all)].sort((a, b) => cmp(rep.workId(a), rep.workId(b)));
-  const rank = new Map<number, number>();
-  used.forEach((w, r) => rank.set(w, r));
-  const n = srcRank.length;
-  // Numeric keys sort fast; (rank, source) packs into a safe integer.
-  const key = (i: number) => rank.get(list.work[i]!)! * n + srcRank[list.source[i]!]!;
-  return all.map((_, i) => [key(i), i] as const).sort((x, y) => x[0] - y[0]).map((x) => x[1]);
+/**
+ * Positions of the matched buckets in statement order: by work id, then by source rank. Work ids
+ * are radix-sorted once per used work; buckets then go into place by two stable counting passes
+ * (by source rank, then by work rank).
+ */
+function bucketOrder(list: BucketStore, rep: EngineRepertoire, srcRank: Int32Array): Int32Array {
+  const n = list.count;
+  const work = list.work, source = list.source;
+  const rankOf = new Int32Array(rep.size).fill(-1);
+  let nUsed = 0;
+  for (let i = 0; i < n; i++) {
+    const w = work[i]!;
+    if (rankOf[w] === -1) {
+      rankOf[w] = 0;
+      nUsed++;
+    }
+  }
+  const byId = new Int32Array(nUsed);
+  for (let w = 0, r = 0; w < rankOf.length; w++) if (rankOf[w] === 0) byId[r++] = w;
+  sortByStringKey(rep.workIds, byId);
+  for (let r = 0; r < byId.length; r++) rankOf[byId[r]!] = r;
+  const key = new Int32Array(n);
+  for (let i = 0; i < n; i++) key[i] = srcRank[source[i]!]!;
+  const bySource = countingOrder(key, srcRank.length, null);
+  for (let i = 0; i < n; i++) key[i] = rankOf[work[i]!]!;
+  return countingOrder(key, byId.length, bySource);
 }
 
+/** Stable counting sort of `input` (or 0..n−1) by `key[i]` in [0, keys). */
+function countingOrder(key: Int32Array, keys: number, input: Int32Array | null): Int32Array {
+  const n = key.length;
+  const count = new Int32Array(keys + 1);
+  for (let i = 0; i < n; i++) count[key[i]! + 1]!++;
+  for (let k = 1; k <= keys; k++) count[k]! += count[k - 1]!;
+  const out = new Int32Array(n);
+  for (let j = 0; j < n; j++) {
+    const i = input ? input[j]! : j;
+    out[count[key[i]!]!++] = i;
+  }
+  return out;
+}
