@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { buildLevels, LeafHashPipeline } from './hash-pool';
+import { buildLevels, LeafHashPipeline, type LeafTarget } from './hash-pool';
 import { hashLeaf, merkleRoot, MerkleTree } from './tree';
 
 function leafBytes(i: number): Buffer {
@@ -71,6 +71,27 @@ describe('LeafHashPipeline', () => {
     const h = p.finish();
     expect(h.subarray(32, 64).toString('hex')).toBe(hashLeaf(big.subarray(1)).toString('hex'));
     expect(h.subarray(64, 96).toString('hex')).toBe(expected.slice(128, 192));
+  });
+
+  it('takes leaves written in pieces that outgrow their slot, or any slot', () => {
+    // Writes like the statement writer: a few bytes at a time, asking for room when out of it.
+    const write = (t: LeafTarget, bytes: Buffer) => {
+      let pos = t.start;
+      for (let k = 0; k < bytes.length; k += 7) {
+        const piece = bytes.subarray(k, k + 7);
+        if (pos + piece.length > t.end) pos = t.grow(pos, piece.length);
+        piece.copy(t.buf, pos);
+        pos += piece.length;
+      }
+      t.endLeaf(pos);
+    };
+    const leaves = Array.from({ length: 600 }, (_, i) => (i % 97 === 5 ? Buffer.concat([Buffer.of(0), Buffer.alloc(3000 + i, 65 + (i % 26))]) : prefixed(i)));
+    const want = Buffer.concat(leaves.map((l) => hashLeaf(l.subarray(1)))).toString('hex');
+    for (const options of [{ minParallel: Infinity }, { minParallel: 1, slotBytes: 1024, slotLeaves: 5 }, { minParallel: 1, slotBytes: 700, slotLeaves: 64 }]) {
+      const p = new LeafHashPipeline(leaves.length, options);
+      for (const l of leaves) write(p, l);
+      expect(p.finish().toString('hex'), JSON.stringify(options)).toBe(want);
+    }
   });
 
   it('counts its leaves', () => {

@@ -142,26 +142,46 @@ const READY = 1;
 const TAKEN = 2;
 
 /**
- * Hashes a known number of leaves given one at a time, in order: the leaf bytes are copied into
- * shared slots, each a run of consecutive leaves, that the worker hashes while the caller fills
- * the next. When every slot is full the caller hashes a waiting one itself, so it never idles while
- * there is work. Below `minParallel` leaves, or without a worker, each leaf is hashed at once.
+ * Where leaf bytes are written: the next leaf goes at `buf[start]` (its 0x00 prefix first) and
+ * may use `buf` up to `end`. A writer that needs more room calls {@link grow}, which may move the
+ * leaf begun at `start` (then `buf`, `start` and `end` change); {@link endLeaf} ends it.
+ */
+export interface LeafTarget {
+  buf: Buffer;
+  start: number;
+  end: number;
+  /** Room for `more` bytes after the leaf written at `buf[start, pos)`; returns where that leaf now ends. */
+  grow(pos: number, more: number): number;
+  /** Ends the leaf written at `buf[start, pos)`; the next one starts at the new `start`. */
+  endLeaf(pos: number): void;
+}
+
+/**
+ * Hashes a known number of leaves written one after another, in order, straight into shared
+ * slots (each a run of consecutive leaves) that the worker hashes while the caller fills the next.
+ * When every slot is full the caller hashes a waiting one itself, so it never idles while there
+ * is work. A leaf longer than a slot is hashed by the caller from a private buffer. Below
+ * `minParallel` leaves, or without a worker, each leaf is hashed as it ends.
  * Call {@link finish} (or {@link close} on failure) exactly once.
  */
-export class LeafHashPipeline {
+export class LeafHashPipeline implements LeafTarget {
   /** The leaf hashes, 32 bytes each, in leaf order (complete after {@link finish}). */
   readonly hashes: Buffer;
+  buf: Buffer;
+  start = 0;
+  end: number;
   private leaf = 0;
   private readonly ctrl: Int32Array | undefined;
   private readonly heads: Int32Array;
   private readonly ends: Int32Array;
   private readonly bytes: Buffer;
-  /** The slot being filled: its index, fill position and end, leaf count and first leaf. */
+  /** The slot being filled, its leaf count and first leaf. */
   private slot = 0;
-  private pos = 0;
-  private end = 0;
   private inSlot = 0;
   private first = 0;
+  /** A private buffer: the only one without a worker, else for a leaf longer than a slot. */
+  private own: Buffer = Buffer.allocUnsafe(4096);
+  private inOwn: boolean;
   private readonly slotBytes: number;
   private readonly slotLeaves: number;
 
@@ -176,6 +196,9 @@ export class LeafHashPipeline {
       this.heads = new Int32Array(0);
       this.ends = new Int32Array(0);
       this.bytes = Buffer.alloc(0);
+      this.inOwn = true;
+      this.buf = this.own;
+      this.end = this.own.length;
       return;
     }
     this.hashes = sharedBuffer(count * 32);
@@ -187,30 +210,60 @@ export class LeafHashPipeline {
     this.heads = new Int32Array(heads);
     this.ends = new Int32Array(ends);
     this.bytes = Buffer.from(bytes);
+    this.inOwn = false;
+    this.buf = this.bytes;
     this.end = this.slotBytes;
     w.postMessage({ kind: 'leaves', control, heads, ends, bytes, out: this.hashes.buffer, slots: SLOTS, slotBytes: this.slotBytes, slotLeaves: this.slotLeaves });
   }
 
-  /** Adds the next leaf: `leaf[0, length)`, whose first byte is the 0x00 leaf prefix. */
+  /** Adds the next leaf by copying `leaf[0, length)`, whose first byte is the 0x00 leaf prefix. */
   push(leaf: Buffer, length: number): void {
+    let pos = this.start;
+    if (pos + length > this.end) pos = this.grow(pos, length);
+    leaf.copy(this.buf, pos, 0, length);
+    this.endLeaf(pos + length);
+  }
+
+  grow(pos: number, more: number): number {
+    const len = pos - this.start;
+    if (!this.inOwn && len + more <= this.slotBytes) {
+      // The leaf moves to the start of a fresh slot; the leaves before it are published.
+      if (this.own.length < len) this.own = Buffer.allocUnsafe(len);
+      this.buf.copy(this.own, 0, this.start, pos);
+      this.publish();
+      this.acquire(this.leaf);
+      this.own.copy(this.buf, this.start, 0, len);
+      return this.start + len;
+    }
+    // Longer than a slot (or no worker): a private buffer, grown as needed.
+    const next = Buffer.allocUnsafe(Math.max(2 * (len + more), 4096));
+    this.buf.copy(next, 0, this.start, pos);
+    this.own = next;
+    this.buf = next;
+    this.inOwn = true;
+    this.start = 0;
+    this.end = next.length;
+    return len;
+  }
+
+  endLeaf(pos: number): void {
     const index = this.leaf++;
     if (index >= this.count) throw new RangeError(`more than ${this.count} leaves`);
-    if (!this.ctrl || length > this.slotBytes) {
-      digestInto(new Uint8Array(leaf.buffer, leaf.byteOffset, length), this.hashes, index * 32);
-      if (this.ctrl) {
-        // A slot holds consecutive leaves: the next one starts a new slot.
-        this.publish();
-        this.acquire(index + 1);
-      }
+    if (this.inOwn) {
+      digestInto(new Uint8Array(this.buf.buffer, this.buf.byteOffset + this.start, pos - this.start), this.hashes, index * 32);
+      if (!this.ctrl) return;
+      // Back to the slots; a slot holds consecutive leaves, so the next one starts a fresh slot.
+      this.inOwn = false;
+      this.publish();
+      this.acquire(this.leaf);
       return;
     }
-    if (this.inSlot === this.slotLeaves || this.pos + length > this.end) {
+    this.ends[this.slot * this.slotLeaves + this.inSlot++] = pos;
+    this.start = pos;
+    if (this.inSlot === this.slotLeaves) {
       this.publish();
-      this.acquire(index);
+      this.acquire(this.leaf);
     }
-    leaf.copy(this.bytes, this.pos, 0, length);
-    this.pos += length;
-    this.ends[this.slot * this.slotLeaves + this.inSlot++] = this.pos;
   }
 
   /** Waits for every leaf hash and returns {@link hashes}. */
@@ -253,8 +306,10 @@ export class LeafHashPipeline {
       if (slot < 0) awaitDone(this.ctrl!, () => (this.anyFree() ? -1 : Infinity), () => this.rescue());
     }
     this.slot = slot;
-    this.pos = slot * this.slotBytes;
-    this.end = this.pos + this.slotBytes;
+    this.buf = this.bytes;
+    this.start = slot * this.slotBytes;
+    this.end = this.start + this.slotBytes;
+    this.inSlot = 0;
     this.first = first;
   }
 

@@ -11,6 +11,7 @@ import type { DistributionResult } from '../engine/compute';
 import { toHex } from '../merkle/verify';
 import { currencyScale } from '../money';
 import { CsvWriter } from './csv-writer';
+import { LeafHashPipeline } from '../merkle/hash-pool';
 import { MerkleTree } from '../merkle/tree';
 import { StatementLeafWriter } from './leaf-writer';
 import { formatMinor, statementLine, suspenseOutputLine } from './line';
@@ -48,15 +49,21 @@ export async function writeOutputs(r: DistributionResult, dir: string, opts: Wri
   await payouts.close();
 
   const statements = new CsvWriter(join(dir, 'statements.csv'), STATEMENT_COLUMNS);
-  // One pass: each line is hashed into its leaf and written to statements.csv (awaiting back-pressure).
+  // One pass: each line's leaf goes to the hashing pipeline and its row to statements.csv (awaiting back-pressure).
   const n = r.lines.count;
-  const leaves = Buffer.allocUnsafe(n * 32);
   const leafWriter = new StatementLeafWriter(r);
-  for (let i = 0; i < n; i++) {
-    const l = statementLine(r, i);
-    leafWriter.hashLineInto(i, leaves, i * 32);
-    const matched = Object.entries(l.matched).map(([k, v]) => `${k}:${v}`).join('|');
-    await statements.row([l.partyId, l.workId, l.iswc, l.title, l.source, l.service, l.territory, l.period, l.useType, l.plays, matched, l.share, l.gross, l.fee, l.deductions, l.net, i]);
+  const pipeline = new LeafHashPipeline(n);
+  let leaves: Buffer;
+  try {
+    for (let i = 0; i < n; i++) {
+      const l = statementLine(r, i);
+      leafWriter.writeLeaf(i, pipeline);
+      const matched = Object.entries(l.matched).map(([k, v]) => `${k}:${v}`).join('|');
+      await statements.row([l.partyId, l.workId, l.iswc, l.title, l.source, l.service, l.territory, l.period, l.useType, l.plays, matched, l.share, l.gross, l.fee, l.deductions, l.net, i]);
+    }
+    leaves = pipeline.finish();
+  } finally {
+    pipeline.close();
   }
   await statements.close();
   const tree = MerkleTree.fromLeafHashBuffer(leaves, n);
