@@ -95,7 +95,8 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 export async function aggregateUsage(path: string, rep: EngineRepertoire, rp: ResolvedParameters, opts: AggregateOptions = {}): Promise<UsageAggregates> {
   const format = opts.format ?? (await detectUsageFormat(path));
   const hash = sha256();
-  const input = hashedChunks(path, hash);
+  // Both usage formats are text, decoded chunk by chunk: the read buffer can be reused.
+  const input = hashedChunks(path, hash, true);
   const file = opts.label ?? basename(path);
   const perLine = rp.params.method === 'per_line_amounts';
   const engineSummary = emptySummary();

@@ -24,12 +24,37 @@ export class InputError extends Error {
   }
 }
 
-/** Streams a file's chunks while feeding `hash`; the digest is complete once the iteration ends. */
-export async function* hashedChunks(path: string, hash: Hash): AsyncGenerator<Buffer> {
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-    const b = chunk as Buffer;
-    hash.update(b);
-    yield b;
+/** Size of the chunks a file is read in. */
+const CHUNK = 1 << 20;
+
+/**
+ * Streams a file's chunks while feeding `hash`; the digest is complete once the iteration ends.
+ * With `reuse`, every chunk is read into the same buffer, so a chunk is only valid until the next
+ * one is asked for: for consumers that decode each chunk before going on (the text parsers). A
+ * fresh megabyte per chunk is memory outside the JS heap, and every few dozen of them make V8
+ * collect the whole heap, the repertoire included.
+ */
+export async function* hashedChunks(path: string, hash: Hash, reuse = false): AsyncGenerator<Buffer> {
+  if (!reuse) {
+    for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {
+      const b = chunk as Buffer;
+      hash.update(b);
+      yield b;
+    }
+    return;
+  }
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(CHUNK);
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
+      if (bytesRead === 0) break;
+      const b = buf.subarray(0, bytesRead);
+      hash.update(b);
+      yield b;
+    }
+  } finally {
+    await fh.close();
   }
 }
 

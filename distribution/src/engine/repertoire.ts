@@ -356,7 +356,8 @@ const PUBLISHER_ROLES = new Set(['e', 'am', 'se', 'pa', 'aq', 'es', 'publisher',
 export async function loadRepertoire(src: RepertoireSource, right: RightType, options: ParseOptions = {}): Promise<EngineRepertoire> {
   const format = src.format ?? (await detectWorksFormat(src.path));
   const hash = sha256();
-  const input = hashedChunks(src.path, hash);
+  // works.csv is decoded chunk by chunk (the read buffer can be reused); the CWR parser keeps byte carries.
+  const input = hashedChunks(src.path, hash, format === 'works-csv');
   const rep = new EngineRepertoire(right, format);
   const issues = new IssueCollector(rep.summary, options);
   const recordings: { isrc: string; workId: string }[] = [];

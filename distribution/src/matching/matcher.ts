@@ -11,7 +11,7 @@
 import { iswcKey, normaliseIsrc, normaliseIswc } from '../parsers/identifiers';
 import { IntTable, StringTable } from './hash-tables';
 import { ownCopy } from '../parsers/own-copy';
-import { creatorsCompatible, creatorTokens, normaliseTitle } from './normalise';
+import { asciiCreatorTokens, asciiTitleKey, creatorsCompatible, creatorTokens, normaliseTitle } from './normalise';
 
 /** How a usage line was matched. */
 export type MatchMethod = 'work_id' | 'iswc' | 'isrc' | 'title_creator';
@@ -150,7 +150,7 @@ export class WorkMatcher {
   // Normalised titles (ISRC disambiguation) and creator tokens (title matching) of the few works
   // that need them, computed on first use.
   private readonly titleKeyCache = new Map<number, string[]>();
-  private readonly creatorCache: (string[][] | undefined)[] = [];
+  private creatorCache: (string[][] | undefined)[] = [];
   private readonly conflicts: string[] = [];
   // Usage titles and names repeat heavily across a report; a bounded memo keeps the Unicode work off
   // the hot path. Its keys are copies: a usage line's cells are slices of a chunk of the file.
@@ -259,11 +259,13 @@ export class WorkMatcher {
       } else reason ??= 'UNMATCHED.UNKNOWN_ISRC';
     }
     if (titleKey) {
+      const hit = this.byTitle.get(titleKey);
+      // No work has the title and the reason is already set: the creators can change nothing.
+      if (hit === undefined && reason !== undefined) return this.miss(reason, candidates);
       const creators = (u.creators ?? []).map((c) => this.creatorKey(c)).filter((t) => t.length > 0);
       if (creators.length === 0) {
         reason ??= 'UNMATCHED.NO_CREATORS';
       } else {
-        const hit = this.byTitle.get(titleKey);
         if (typeof hit === 'number') {
           if (this.sharesCreator(hit, creators)) return this.hit(hit, 'title_creator');
         } else if (hit !== undefined) {
@@ -302,12 +304,17 @@ export class WorkMatcher {
   }
 
   private titleKey(t: string): string {
+    // ASCII titles are keyed directly: cheaper than a look-up in a large memo.
+    const fast = asciiTitleKey(t);
+    if (fast !== undefined) return fast;
     let k = this.titleMemo.get(t);
     if (k === undefined) this.titleMemo.add(t, (k = normaliseTitle(t)));
     return k;
   }
 
   private creatorKey(c: string): string[] {
+    const fast = asciiCreatorTokens(c);
+    if (fast !== undefined) return fast;
     let k = this.creatorMemo.get(c);
     if (k === undefined) this.creatorMemo.add(c, (k = creatorTokens(c)));
     return k;
@@ -351,6 +358,8 @@ export class WorkMatcher {
   }
 
   private creatorTokensOf(i: number): string[][] {
+    // A dense array (a sparse one would fall back to a dictionary).
+    if (i >= this.creatorCache.length) this.creatorCache = Array.from({ length: Math.max(i + 1, 2 * this.creatorCache.length) }, (_, k) => this.creatorCache[k]);
     let toks = this.creatorCache[i];
     if (toks === undefined) {
       toks = [];

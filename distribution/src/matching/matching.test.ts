@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RepertoireIndex } from './index';
-import { creatorsCompatible, creatorTokens, normaliseTitle } from './normalise';
+import { asciiCreatorTokens, creatorsCompatible, creatorTokens, normaliseTitle } from './normalise';
 import { toSimplified } from './t2s';
 
 describe('normaliseTitle', () => {
@@ -25,6 +25,21 @@ describe('normaliseTitle', () => {
   it('keeps a key for titles made only of punctuation', () => {
     expect(normaliseTitle('?!')).toBe('?!');
     expect(normaliseTitle('')).toBe('');
+  });
+});
+
+describe('ASCII fast paths', () => {
+  it('give the tokens and keys of the Unicode path on any ASCII text', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const slowTokens = (n: string) => n.normalize('NFKC').toLowerCase().replace(/[\p{P}\p{S}\p{Z}\p{C}]+/gu, ' ').trim().split(/\s+/u).filter((x) => x !== '').sort();
+    for (let k = 0; k < 3000; k++) {
+      const s = Array.from({ length: Math.floor(rnd() * 24) }, () => String.fromCharCode(rnd() < 0.8 ? 32 + Math.floor(rnd() * 95) : Math.floor(rnd() * 128))).join('');
+      expect(asciiCreatorTokens(s), JSON.stringify(s)).toEqual(slowTokens(s));
+      expect(creatorTokens(s), JSON.stringify(s)).toEqual(slowTokens(s));
+    }
+    expect(asciiCreatorTokens('Zoë')).toBeUndefined();
+    expect(creatorTokens('GAYE, Marvin')).toEqual(['gaye', 'marvin']);
   });
 });
 

@@ -26,7 +26,7 @@ function fold(s: string): string {
  * letters and digits. `undefined` when the title is not ASCII or its key would be empty (the slow
  * path decides those).
  */
-function asciiTitleKey(title: string): string | undefined {
+export function asciiTitleKey(title: string): string | undefined {
   for (let i = 0; i < title.length; i++) if (title.charCodeAt(i) > 0x7e) return undefined;
   let t = title.toLowerCase().trim();
   const c0 = t.charCodeAt(0);
@@ -70,7 +70,31 @@ export function normaliseTitle(title: string): string {
  * sorted (so "GAYE MARVIN" and "Marvin Gaye" agree). A Chinese name without spaces is one token.
  */
 export function creatorTokens(name: string): string[] {
-  return fold(name).replace(STRIP, ' ').trim().split(/\s+/u).filter((x) => x !== '').sort();
+  return asciiCreatorTokens(name) ?? fold(name).replace(STRIP, ' ').trim().split(/\s+/u).filter((x) => x !== '').sort();
+}
+
+/**
+ * {@link creatorTokens} of an ASCII name without the Unicode machinery: folding leaves ASCII
+ * lower-cased, and every ASCII character but letters and digits is punctuation, a symbol, a space
+ * or a control character, so the tokens are the runs of letters and digits. `undefined` when the
+ * name is not ASCII.
+ */
+export function asciiCreatorTokens(name: string): string[] | undefined {
+  const n = name.length;
+  for (let i = 0; i < n; i++) if (name.charCodeAt(i) > 0x7f) return undefined;
+  const t = name.toLowerCase();
+  const out: string[] = [];
+  let start = -1;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? t.charCodeAt(i) : 0;
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      out.push(t.slice(start, i));
+      start = -1;
+    }
+  }
+  return out.sort();
 }
 
 /**

@@ -160,46 +160,45 @@ function toChunks(input: ParserInput): AsyncIterable<Buffer | Uint8Array | strin
 }
 
 /**
- * The lines of one input chunk, located in its text rather than cut out: line k is
- * `text.slice(starts[k], ends[k])`. A line that began in an earlier chunk comes first, as `head`.
- * The arrays are reused: the value is valid until the iteration moves on.
+ * Lines located in a piece of text rather than cut out: line k is `text.slice(starts[k], ends[k])`.
+ * A line that began in an earlier piece comes first, as `head`. The arrays are reused: the value is
+ * valid until the iteration moves on.
  */
 export interface LineRanges {
-  /** The line that began in an earlier chunk and ends in this one, or `undefined`. */
+  /** The line that began in an earlier piece and ends in this one, or `undefined`. */
   head: string | undefined;
-  /** The chunk's text. */
+  /** The piece's text. */
   text: string;
   /** Number of lines located in {@link text}. */
   count: number;
   starts: Int32Array;
   ends: Int32Array;
+  /**
+   * True on the last piece of an input chunk that completed at least one line: where
+   * {@link textLineBatches} ends a batch.
+   */
+  endOfChunk: boolean;
 }
 
+// Input chunks are decoded in pieces of this many bytes: strings this small are made on V8's young
+// heap and die young, where a megabyte string is made outside the heap ("external"), and a stream
+// of those drives V8 into a full collection (marking the whole repertoire) every few dozen chunks.
+const PIECE = 1 << 16;
+
 /**
- * Splits UTF-8 text input into lines located in each chunk's text, one {@link LineRanges} per
- * chunk that completes at least one line. Same lines as {@link textLineBatches}, without a
- * substring per line: a parser that reads a few cells of a line can find them in the chunk.
+ * Splits UTF-8 text input into lines located in the decoded text, piece by piece (see
+ * {@link LineRanges}). Same lines and same chunk boundaries as {@link textLineBatches}, without a
+ * substring per line: a parser that reads a few cells of a line can find them in place.
  */
 export async function* textLineRanges(input: ParserInput): AsyncGenerator<LineRanges> {
   const decoder = new StringDecoder('utf8');
   let carry = '';
   let first = true;
-  // Whether the decoder may hold the first bytes of a character split across chunks.
+  // Whether the decoder may hold the first bytes of a character split across pieces.
   let partial = false;
-  const out: LineRanges = { head: undefined, text: '', count: 0, starts: new Int32Array(1 << 14), ends: new Int32Array(1 << 14) };
-  for await (const chunk of toChunks(input)) {
-    let text: string;
-    if (typeof chunk === 'string') text = chunk;
-    else {
-      const buf = chunk instanceof Buffer ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-      // Pure ASCII decodes the same as Latin-1, which is a plain copy.
-      if (!partial && isAscii(buf)) text = buf.toString('latin1');
-      else {
-        text = decoder.write(buf);
-        // The decoder keeps bytes back only when the chunk ends inside a multi-byte sequence.
-        partial = buf.length > 0 && buf[buf.length - 1]! >= 0x80;
-      }
-    }
+  const out: LineRanges = { head: undefined, text: '', count: 0, starts: new Int32Array(1 << 12), ends: new Int32Array(1 << 12), endOfChunk: false };
+  // Splits `text` (the next piece) into lines; true when it completed at least one.
+  const split = (text: string): boolean => {
     let start = 0;
     if (first && text.length > 0) {
       // Only the very first text can carry a BOM (nothing is carried over before it).
@@ -207,11 +206,13 @@ export async function* textLineRanges(input: ParserInput): AsyncGenerator<LineRa
       first = false;
     }
     out.head = undefined;
+    out.count = 0;
+    out.text = text;
     if (carry) {
       const nl = text.indexOf('\n', start);
       if (nl < 0) {
         carry += text.slice(start);
-        continue;
+        return false;
       }
       const head = carry + text.slice(start, nl);
       out.head = head.charCodeAt(head.length - 1) === 13 ? head.slice(0, -1) : head;
@@ -233,11 +234,43 @@ export async function* textLineRanges(input: ParserInput): AsyncGenerator<LineRa
       out.ends[n++] = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
       start = nl + 1;
     }
+    out.count = n;
     carry = start < text.length ? text.slice(start) : '';
-    if (n > 0 || out.head !== undefined) {
-      out.text = text;
-      out.count = n;
-      yield out;
+    return n > 0 || out.head !== undefined;
+  };
+  for await (const chunk of toChunks(input)) {
+    let lines = false;
+    if (typeof chunk === 'string') {
+      for (let at = 0; at < chunk.length || at === 0; at += PIECE) {
+        const last = at + PIECE >= chunk.length;
+        const got = split(chunk.length <= PIECE ? chunk : chunk.slice(at, at + PIECE));
+        lines ||= got;
+        if (got || (last && lines)) {
+          out.endOfChunk = last && lines;
+          yield out;
+        }
+      }
+      continue;
+    }
+    const buf = chunk instanceof Buffer ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    for (let at = 0; at < buf.length || at === 0; at += PIECE) {
+      const last = at + PIECE >= buf.length;
+      const piece = buf.length <= PIECE ? buf : buf.subarray(at, at + PIECE);
+      let text: string;
+      // Pure ASCII decodes the same as Latin-1, which is a plain copy.
+      if (!partial && isAscii(piece)) text = piece.toString('latin1');
+      else {
+        text = decoder.write(piece);
+        // The decoder keeps bytes back only when the piece ends inside a multi-byte sequence.
+        partial = piece.length > 0 && piece[piece.length - 1]! >= 0x80;
+      }
+      const got = split(text);
+      lines ||= got;
+      if (got || (last && lines)) {
+        if (!got) out.count = 0;
+        out.endOfChunk = last && lines;
+        yield out;
+      }
     }
   }
   const rest = carry + decoder.end();
@@ -247,6 +280,7 @@ export async function* textLineRanges(input: ParserInput): AsyncGenerator<LineRa
     out.head = line;
     out.text = '';
     out.count = 0;
+    out.endOfChunk = true;
     yield out;
   }
 }
@@ -258,10 +292,14 @@ export async function* textLineRanges(input: ParserInput): AsyncGenerator<LineRa
  * is the documented behaviour for the usage formats (DSR, CSV), whose producers must send UTF-8.
  */
 export async function* textLineBatches(input: ParserInput): AsyncGenerator<string[]> {
+  let lines: string[] = [];
   for await (const r of textLineRanges(input)) {
-    const lines: string[] = r.head === undefined ? [] : [r.head];
+    if (r.head !== undefined) lines.push(r.head);
     for (let k = 0; k < r.count; k++) lines.push(r.text.slice(r.starts[k], r.ends[k]));
-    yield lines;
+    if (r.endOfChunk) {
+      yield lines;
+      lines = [];
+    }
   }
 }
 

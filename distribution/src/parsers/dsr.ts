@@ -666,7 +666,7 @@ export function parseDsr(input: ParserInput, options: DsrOptions = {}): ParseStr
 
     for await (const lines of textLineRanges(input)) {
       const text = lines.text;
-      // Line -1 is the one that began in an earlier chunk, when there is one.
+      // Line -1 is the one that began in an earlier piece, when there is one.
       for (let k = lines.head === undefined ? 0 : -1; k < lines.count; k++) {
         const src = k < 0 ? lines.head! : text;
         const start = k < 0 ? 0 : lines.starts[k]!;
@@ -910,7 +910,7 @@ export function parseDsr(input: ParserInput, options: DsrOptions = {}): ParseStr
         summary.accepted++;
         out.push(u);
       }
-      if (out.length || scratch) {
+      if (lines.endOfChunk && (out.length || scratch)) {
         yield out;
         out = [];
       }

@@ -47,6 +47,23 @@ describe('line splitting', () => {
   });
 });
 
+describe('line splitting of large chunks', () => {
+  it('keeps one batch per input chunk and every line, across the pieces a chunk is decoded in', async () => {
+    const lines = Array.from({ length: 6000 }, (_, i) => (i % 997 === 5 ? 'x'.repeat(70_000) : `line ${i} 愛 ${'y'.repeat(i % 50)}`));
+    const bytes = Buffer.from(lines.join('\r\n') + '\n', 'utf8');
+    for (const size of [65_536, 70_001, 1 << 20]) {
+      const chunks = Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, i * size + size));
+      const batches: string[][] = [];
+      for await (const b of textLineBatches(chunks)) batches.push(b);
+      expect(batches.flat(), `chunks of ${size}`).toEqual(lines);
+      // A batch per chunk that completes a line: the same boundaries as splitting the whole chunks.
+      let n = 0;
+      for (const c of chunks) if (c.includes(10)) n++;
+      expect(batches.length, `batches for chunks of ${size}`).toBe(n);
+    }
+  });
+});
+
 // --- CWR, inline fixture built field by field so positions are explicit.
 function pad(s: string, n: number): string {
   return s.padEnd(n, ' ').slice(0, n);
