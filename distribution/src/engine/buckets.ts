@@ -79,6 +79,11 @@ export class BucketStore {
     return big === undefined ? BigInt(this.acc[i]!) : BigInt(this.acc[i]!) + big;
   }
 
+  /** Points of bucket `i` as a number when they are below 2^53 (exact), else NaN: no bigint allocated. */
+  pointsNumber(i: number): number {
+    return this.overflow.size > 0 && this.overflow.has(i) ? NaN : this.acc[i]!;
+  }
+
   /**
    * Copies bucket `i` of `from` to the end of this store with source `source` (merging stores of
    * different usage files, or reordering); returns the new position.
@@ -96,10 +101,34 @@ export class BucketStore {
 
   /** The buckets at positions `order` (in that order), sources renumbered by `sourceMap`. */
   select(order: ArrayLike<number>, sourceMap: ArrayLike<number>): BucketStore {
-    const out = new BucketStore(order.length);
-    for (let k = 0; k < order.length; k++) {
+    const n = order.length;
+    const out = new BucketStore(n);
+    out.count = n;
+    // Where each bucket goes; when no bucket is taken twice, every column is copied in one
+    // sequential pass with scattered writes, several times faster than scattered reads.
+    const to = new Int32Array(this.count).fill(-1);
+    let once = true;
+    for (let k = 0; k < n && once; k++) {
       const i = order[k]!;
-      out.copyFrom(this, i, sourceMap[this.source[i]!]!);
+      if (to[i] !== -1) once = false;
+      to[i] = k;
+    }
+    const at = (k: number) => order[k]!;
+    for (let m = 0; m < METHOD_COUNT; m++) {
+      // Method slot m of every bucket, as one strided column.
+      copyColumn(this.methodPlays, out.methodPlays, n, once, to, at, METHOD_COUNT, m);
+    }
+    copyColumn(this.work, out.work, n, once, to, at);
+    copyColumn(this.lines, out.lines, n, once, to, at);
+    copyColumn(this.plays, out.plays, n, once, to, at);
+    copyColumn(this.acc, out.acc, n, once, to, at);
+    copyColumn(this.source, out.source, n, once, to, at);
+    for (let k = 0; k < n; k++) out.source[k] = sourceMap[out.source[k]!]!;
+    if (this.overflow.size > 0) {
+      for (let k = 0; k < n; k++) {
+        const big = this.overflow.get(order[k]!);
+        if (big !== undefined) out.overflow.set(k, big);
+      }
     }
     return out;
   }
@@ -128,4 +157,17 @@ export class BucketStore {
     this.methodPlays = dbl(this.methodPlays, METHOD_COUNT);
     this.acc = dbl(this.acc);
   }
+}
+
+/**
+ * out[k] = from[order[k]] for k < n (element `slot` of groups of `stride`): by scattering
+ * from[i] to out[to[i]] when `once` (no bucket taken twice), else by gathering.
+ */
+function copyColumn(from: Int32Array | Float64Array, out: Int32Array | Float64Array, n: number, once: boolean, to: Int32Array, at: (k: number) => number, stride = 1, slot = 0): void {
+  if (once) {
+    for (let i = 0; i < to.length; i++) {
+      const k = to[i]!;
+      if (k >= 0) out[k * stride + slot] = from[i * stride + slot]!;
+    }
+  } else for (let k = 0; k < n; k++) out[k * stride + slot] = from[at(k) * stride + slot]!;
 }

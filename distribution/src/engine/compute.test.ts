@@ -2,6 +2,7 @@ import Decimal from 'decimal.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { allocateByWeights } from '../allocate';
+import { BucketStore } from './buckets';
 import type { DistributionParameters } from './parameters';
 import { runDistribution } from './run';
 import { tempDir, writeUsageCsv, writeWorksCsv, type UsageRow, type WorkRow } from './test-helpers';
@@ -84,5 +85,32 @@ describe('allocation equals the largest-remainder rule spelled out in bigints', 
       }),
       { numRuns: 80 },
     );
+  });
+});
+
+describe('BucketStore.select', () => {
+  const store = () => {
+    const s = new BucketStore(2);
+    for (let i = 0; i < 5; i++) {
+      const b = s.add(10 + i, i % 2);
+      s.lines[b] = i + 1;
+      s.plays[b] = 100 + i;
+      for (let m = 0; m < 4; m++) s.methodPlays[b * 4 + m] = i * 10 + m;
+      s.addPoints(b, 1000 * i, i === 3 ? 2n ** 60n : 0n);
+    }
+    return s;
+  };
+  const rows = (s: BucketStore) =>
+    Array.from({ length: s.count }, (_, k) => [s.work[k], s.source[k], s.lines[k], s.plays[k], Array.from(s.methodPlays.subarray(k * 4, k * 4 + 4)), s.points(k), s.pointsNumber(k)]);
+
+  it('copies a permutation, a subset and a list with repeats alike, overflow included', () => {
+    const s = store();
+    const all = rows(s);
+    for (const order of [[4, 2, 0, 3, 1], [3, 1], [1, 3, 1, 3], []]) {
+      const t = s.select(Int32Array.from(order), [7, 8]);
+      expect(rows(t), `${order}`).toEqual(order.map((i) => [all[i]![0], [7, 8][all[i]![1] as number], ...all[i]!.slice(2)]));
+    }
+    expect(s.pointsNumber(3)).toBeNaN();
+    expect(s.pointsNumber(2)).toBe(2000);
   });
 });

@@ -269,15 +269,10 @@ export function computeDistribution(agg: UsageAggregates, rep: EngineRepertoire,
   let gP = 0;
   let gPBig = 0n;
   for (let i = 0; i < nb; i++) {
-    const p = buckets.points(i);
-    if (p <= MAX_SAFE_BIG) {
-      const x = Number(p);
-      points[i] = x;
-      gP = gcd(x, gP);
-    } else {
-      points[i] = NaN;
-      gPBig = gcdBig(p, gPBig);
-    }
+    const x = buckets.pointsNumber(i);
+    points[i] = x;
+    if (x === x) gP = gcd(x, gP);
+    else gPBig = gcdBig(buckets.points(i), gPBig);
   }
   const unmatchedSorted = [...agg.unmatched.values()].sort((a, b) => cmp(a.reason, b.reason) || srcRank[a.source]! - srcRank[b.source]!);
   for (const u of unmatchedSorted) gPBig = gcdBig(bucketPoints(u), gPBig);
