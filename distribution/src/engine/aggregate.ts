@@ -269,6 +269,8 @@ export async function aggregateUsage(path: string, rep: EngineRepertoire, rp: Re
   return { format: rest.format, digest: hash.digest('hex'), sources, buckets: acc.toStore(), unmatched, amountUnits: rest.amountUnits, lines: rest.lines, summary: rest.summary, ...(dsr ? { dsr } : {}) };
 }
 
+// Buckets of a work found through its slot line (the rest through a map).
+const WORK_SLOTS = 4;
 // A bucket's record in BucketAccumulator.rec: its source, then its counters, in one 64-byte line.
 const RECORD = 8;
 const SOURCE = 0;
@@ -287,9 +289,10 @@ class BucketAccumulator {
   count = 0;
   rec: Float64Array = new Float64Array(RECORD << 16);
   private work: Int32Array = new Int32Array(1 << 16);
-  // Per work its latest bucket, per bucket the work's one before: a chain of a few (one per source).
-  private next: Int32Array = new Int32Array(1 << 16);
-  private readonly firstOfWork: Int32Array;
+  // Per work, its first WORK_SLOTS buckets as (source + 1, bucket) pairs in one 32-byte line, so
+  // finding a work's bucket reads one line besides the record; more sources go to `more`.
+  private readonly slots: Int32Array;
+  private readonly more = new Map<number, number>();
   // The bucket each source used last: a block's lines alternate between a few sources.
   private readonly lastWorkOfSource = new Int32Array(SOURCE_SLOTS).fill(-1);
   private readonly lastBucketOfSource = new Int32Array(SOURCE_SLOTS);
@@ -297,21 +300,34 @@ class BucketAccumulator {
   private readonly overflow = new Map<number, bigint>();
 
   constructor(works: number) {
-    this.firstOfWork = new Int32Array(works).fill(-1);
+    this.slots = new Int32Array(works * WORK_SLOTS * 2);
   }
 
   /** The bucket of (work, source), created when new. */
   bucket(work: number, source: number): number {
-    const rec = this.rec;
-    let b = this.lastWorkOfSource[source] === work ? this.lastBucketOfSource[source]! : this.firstOfWork[work]!;
-    while (b >= 0 && rec[b * RECORD + SOURCE] !== source) b = this.next[b]!;
+    if (this.lastWorkOfSource[source] === work) return this.lastBucketOfSource[source]!;
+    const slots = this.slots;
+    const at = work * WORK_SLOTS * 2;
+    let b = -1;
+    let k = 0;
+    for (; k < WORK_SLOTS; k++) {
+      const s = slots[at + 2 * k]!;
+      if (s === 0) break;
+      if (s === source + 1) {
+        b = slots[at + 2 * k + 1]!;
+        break;
+      }
+    }
+    if (b < 0 && k === WORK_SLOTS) b = this.more.get(work * SOURCE_SLOTS + source) ?? -1;
     if (b < 0) {
       b = this.count++;
       if (b === this.work.length) this.grow();
       this.rec[b * RECORD + SOURCE] = source;
       this.work[b] = work;
-      this.next[b] = this.firstOfWork[work]!;
-      this.firstOfWork[work] = b;
+      if (k < WORK_SLOTS) {
+        slots[at + 2 * k] = source + 1;
+        slots[at + 2 * k + 1] = b;
+      } else this.more.set(work * SOURCE_SLOTS + source, b);
     }
     this.lastWorkOfSource[source] = work;
     this.lastBucketOfSource[source] = b;
@@ -354,9 +370,6 @@ class BucketAccumulator {
     const work = new Int32Array(n);
     work.set(this.work);
     this.work = work;
-    const next = new Int32Array(n);
-    next.set(this.next);
-    this.next = next;
   }
 }
 

@@ -2,7 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RejectedLine } from '../parsers/common';
+import { aggregateUsage } from './aggregate';
 import { BucketStore, METHOD_COUNT } from './buckets';
+import { resolveParameters } from './parameters';
 import { loadRepertoire, type EngineRepertoire } from './repertoire';
 import { tempDir, writeWorksCsv } from './test-helpers';
 
@@ -110,5 +112,35 @@ describe('BucketStore', () => {
     expect(Array.from(t.work)).toEqual([12, 10, 11]);
     expect(Array.from(t.source)).toEqual([7, 5, 6]);
     expect([t.points(0), t.points(1), t.points(2)]).toEqual([3n, 1n, 2n + (1n << 60n)]);
+  });
+});
+
+describe('aggregateUsage buckets', () => {
+  it('keeps one bucket per (work, source) in order of first use, for a work used from many sources', async () => {
+    const dir = await tempDir();
+    const works = await writeWorksCsv(dir, [
+      { workId: 'W1', iswc: 'T0345246801', title: 'One', partyId: 'P1', partyName: 'Ann', share: '100' },
+      { workId: 'W2', iswc: 'T9109247316', title: 'Two', partyId: 'P2', partyName: 'Bo', share: '100' },
+    ]);
+    const rep = await loadRepertoire({ path: works }, 'performing');
+    const terr = ['CN', 'HK', 'TW', 'MO', 'SG', 'MY'];
+    const lines = ['HEAD\tdsrf/1.1\tBasicAudioProfile\t1.3\tM1\t2026-07-03T07:59:30Z\t1\t1\t2026-06-01\t2026-06-30\tPADPIDA1\tSvc\tSvc\tPADPIDA2\tCMO'];
+    terr.forEach((t, i) => lines.push(`SY02.03\tS${i}\tSvc\tPADPIDA1\tSubscriptionModel\tOnDemandStream\t${t}\tSvc\t1\t1\tCNY\t1.00`));
+    lines.push('AS02.02\t1\tR1\tD1\t\tOne\t\tA\t\tPT3M\tSoundRecording\tT0345246801\tAnn');
+    for (let r = 0; r < 2; r++) terr.forEach((_, i) => lines.push(`SU02.02\t1\tS${i}\tT${r}.${i}\t\tR1\tTRUE\t${i + 1}\t\t\t`));
+    lines.push('AS02.02\t2\tR2\tD2\t\tTwo\t\tB\t\tPT3M\tSoundRecording\tT9109247316\tBo');
+    lines.push('SU02.02\t2\tS5\tT9\t\tR2\tTRUE\t7\t\t\t');
+    lines.push(`FOOT\t${lines.length + 1}\t${lines.length + 1}\t6\t2\t2`);
+    const path = join(dir, 'DSR_Svc_CMO_2026-06_1of1_.tsv');
+    await writeFile(path, lines.join('\n') + '\n');
+    const rp = resolveParameters({ currency: 'CNY', gross: '100.00', right: 'performing', method: 'pro_rata_points', managementFeeRate: '0', deductionRate: '0', threshold: '0' });
+    const agg = await aggregateUsage(path, rep, rp);
+    const b = agg.buckets;
+    expect(b.count).toBe(7);
+    expect(Array.from(b.work)).toEqual([0, 0, 0, 0, 0, 0, 1]);
+    expect(Array.from(b.source)).toEqual([0, 1, 2, 3, 4, 5, 5]);
+    expect(Array.from(b.lines)).toEqual([2, 2, 2, 2, 2, 2, 1]);
+    expect(Array.from(b.plays)).toEqual([2, 4, 6, 8, 10, 12, 7]);
+    expect(agg.sources.map((s) => s.territory)).toEqual(terr);
   });
 });
