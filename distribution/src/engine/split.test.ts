@@ -24,7 +24,7 @@ describe('Splitter (largest remainder in doubles)', () => {
   it('equals allocateByWeights for small and wide products, short and long lists', () => {
     const weight = fc.oneof(fc.bigInt({ min: 0n, max: 1000n }), fc.bigInt({ min: 0n, max: 10n ** 9n }), fc.bigInt({ min: 0n, max: 2n ** 47n }));
     fc.assert(
-      fc.property(fc.array(weight, { minLength: 1, maxLength: 40 }), fc.oneof(fc.bigInt({ min: 0n, max: 10n ** 6n }), fc.bigInt({ min: 0n, max: LIMIT })), (ws, total) => {
+      fc.property(fc.array(weight, { minLength: 1, maxLength: 150 }), fc.oneof(fc.bigInt({ min: 0n, max: 10n ** 6n }), fc.bigInt({ min: 0n, max: LIMIT })), (ws, total) => {
         const sum = ws.reduce((a, x) => a + x, 0n);
         fc.pre(sum > 0n && sum <= LIMIT);
         expect(split(total, ws)).toEqual(allocateByWeights(total, ws));
@@ -39,9 +39,16 @@ describe('Splitter (largest remainder in doubles)', () => {
     }
   });
 
-  it('gives many equal remainders to the lowest indexes (long lists take the sorted cut-off)', () => {
+  it('gives many equal remainders to the lowest indexes (long lists take the selected cut-off)', () => {
     const ws = Array.from({ length: 100 }, (_, i) => (i % 3 === 0 ? 2n : 1n));
     for (const total of [1n, 7n, 50n, 133n, 999n]) expect(split(total, ws)).toEqual(allocateByWeights(total, ws));
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 5 }).map(BigInt), { minLength: 49, maxLength: 400 }), fc.bigInt({ min: 0n, max: 10n ** 6n }), (w, total) => {
+        fc.pre(w.some((x) => x > 0n));
+        expect(split(total, w)).toEqual(allocateByWeights(total, w));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -128,16 +128,14 @@ export class Splitter {
 
   /**
    * One unit each to the `leftover` largest remainders among `order[0, count)` (in index order),
-   * ties to the lower index: the cut-off remainder is found by a native sort of the values.
+   * ties to the lower index: the cut-off remainder is found by selection, in linear time.
    */
   private giveToLargest(leftover: number, count: number): void {
     const parts = this.parts, rem = this.rem, order = this.order, sorted = this.sorted;
     for (let j = 0; j < count; j++) sorted[j] = rem[order[j]!]!;
-    const values = sorted.subarray(0, count);
-    values.sort();
-    const cut = values[count - leftover]!;
+    const cut = select(sorted, count, count - leftover);
     let equalsToGive = leftover;
-    for (let j = count - 1; j >= 0 && values[j]! > cut; j--) equalsToGive--;
+    for (let j = 0; j < count; j++) if (rem[order[j]!]! > cut) equalsToGive--;
     for (let j = 0; j < count; j++) {
       const k = order[j]!;
       const r = rem[k]!;
@@ -156,6 +154,36 @@ export class Splitter {
     this.order = new Int32Array(size);
     this.sorted = new Float64Array(size);
   }
+}
+
+/**
+ * The value that would be at position `k` of `a[0, n)` sorted ascending (quickselect; `a` is
+ * reordered). Expected linear time.
+ */
+function select(a: Float64Array, n: number, k: number): number {
+  let lo = 0, hi = n - 1;
+  while (hi > lo) {
+    // Median of three as the pivot, then Hoare partition.
+    const mid = lo + ((hi - lo) >> 1);
+    const x = a[lo]!, y = a[mid]!, z = a[hi]!;
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
 }
 
 /**
