@@ -153,7 +153,8 @@ export class WorkMatcher {
   private creatorCache: (string[][] | undefined)[] = [];
   private readonly conflicts: string[] = [];
   // Usage titles and names repeat heavily across a report; a bounded memo keeps the Unicode work off
-  // the hot path. Its keys are copies: a usage line's cells are slices of a chunk of the file.
+  // the hot path (ASCII ones are keyed directly). Its keys are copies: a usage line's cells are
+  // slices of a chunk of the file.
   private readonly titleMemo = new BoundedMemo<string>(MEMO_LIMIT);
   private readonly creatorMemo = new BoundedMemo<string[]>(MEMO_LIMIT);
 
