@@ -17,6 +17,7 @@ import { formatMinor } from './line';
 
 const q = JSON.stringify;
 const EXACT = 2 ** 53;
+const INT32 = 2 ** 31;
 /** Lines whose scattered data (bucket, work fragments) is fetched together before they are written. */
 const BATCH = 256;
 
@@ -366,11 +367,21 @@ export class StatementLeafWriter {
   private int(v: number): void {
     const d = this.digits;
     let k = d.length;
-    do {
-      const q = Math.floor(v / 10);
-      d[--k] = 48 + v - q * 10;
-      v = q;
-    } while (v > 0);
+    if (v < INT32) {
+      // Small values in 32-bit integer arithmetic: division by 10 becomes a multiplication.
+      let x = v | 0;
+      do {
+        const q = (x / 10) | 0;
+        d[--k] = 48 + x - q * 10;
+        x = q;
+      } while (x > 0);
+    } else {
+      do {
+        const q = Math.floor(v / 10);
+        d[--k] = 48 + v - q * 10;
+        v = q;
+      } while (v > 0);
+    }
     this.room(d.length - k);
     const buf = this.buf;
     let p = this.pos;
@@ -398,13 +409,24 @@ export class StatementLeafWriter {
     const d = this.digits;
     let k = d.length;
     let i = 0;
-    do {
-      const q = Math.floor(v / 10);
-      d[--k] = 48 + v - q * 10;
-      v = q;
-      i++;
-      if (i === scale) d[--k] = 46;
-    } while (v > 0 || i <= scale);
+    if (v < INT32) {
+      let x = v | 0;
+      do {
+        const q = (x / 10) | 0;
+        d[--k] = 48 + x - q * 10;
+        x = q;
+        i++;
+        if (i === scale) d[--k] = 46;
+      } while (x > 0 || i <= scale);
+    } else {
+      do {
+        const q = Math.floor(v / 10);
+        d[--k] = 48 + v - q * 10;
+        v = q;
+        i++;
+        if (i === scale) d[--k] = 46;
+      } while (v > 0 || i <= scale);
+    }
     this.room(d.length - k);
     const buf = this.buf;
     let p = this.pos;
