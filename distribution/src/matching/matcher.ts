@@ -9,9 +9,9 @@
  * The first method that yields exactly one work wins; see README.md for the reasons reported.
  */
 import { iswcKey, normaliseIsrc, normaliseIswc } from '../parsers/identifiers';
-import { IntTable, StringTable } from './hash-tables';
+import { hashRange, IntTable, StringTable } from './hash-tables';
 import { ownCopy } from '../parsers/own-copy';
-import { asciiCreatorTokens, asciiTitleKey, creatorsCompatible, creatorTokens, normaliseTitle } from './normalise';
+import { asciiCreatorTokens, asciiTitleKey, asciiTitleKeyHash, creatorsCompatible, creatorTokens, normaliseTitle } from './normalise';
 
 /** How a usage line was matched. */
 export type MatchMethod = 'work_id' | 'iswc' | 'isrc' | 'title_creator';
@@ -80,37 +80,54 @@ const CONFLICT = -1;
 // Entries of the usage title and creator memos.
 const MEMO_LIMIT = 200_000;
 
-/** Title key → works: most keys belong to one work, held without an array. */
-class WorksByTitle {
-  private readonly keys = new StringTable();
-  // Per key: its work, or -1 - k for the list more[k] when it has several.
-  private first: Int32Array = new Int32Array(1024);
-  private readonly more: number[][] = [];
+/**
+ * Title keys → works, by the hash of the key only (two ints per title, no key string): a look-up
+ * gets the works filed under the hash, in the order they were added, and checks their keys.
+ */
+class TitleHashIndex {
+  // Slot k: [hash, work + 1 (0 = empty)]. At most half full; equal hashes follow one another in
+  // the probe sequence in the order they were added.
+  private slots: Int32Array;
+  private mask: number;
+  private size = 0;
 
-  /** Adds `work` under `key` (works of one key keep the order they were added in). */
-  add(key: string, work: number): void {
-    const n = this.keys.size;
-    const id = this.keys.intern(key);
-    if (id === n) {
-      if (id === this.first.length) {
-        const grown = new Int32Array(id * 2);
-        grown.set(this.first);
-        this.first = grown;
-      }
-      this.first[id] = work;
-      return;
-    }
-    const f = this.first[id]!;
-    if (f >= 0) this.first[id] = -1 - (this.more.push([f, work]) - 1);
-    else this.more[-1 - f]!.push(work);
+  /** An index with room for `entries` titles before it grows. */
+  constructor(entries = 1024) {
+    let cap = 2048;
+    while (cap < 2 * entries + 2) cap *= 2;
+    this.mask = cap - 1;
+    this.slots = new Int32Array(cap * 2);
   }
 
-  /** The works under `key`: one position, several, or none. */
-  get(key: string): number | readonly number[] | undefined {
-    const id = this.keys.get(key);
-    if (id === undefined) return undefined;
-    const f = this.first[id]!;
-    return f >= 0 ? f : this.more[-1 - f];
+  /** Files `work` under `hash`. */
+  add(hash: number, work: number): void {
+    let k = hash & this.mask;
+    while (this.slots[2 * k + 1] !== 0) k = (k + 1) & this.mask;
+    this.slots[2 * k] = hash;
+    this.slots[2 * k + 1] = work + 1;
+    if (2 * ++this.size > this.mask) this.grow();
+  }
+
+  /** Appends to `out` the works filed under `hash`, in the order added. */
+  collect(hash: number, out: number[]): void {
+    const slots = this.slots;
+    for (let k = hash & this.mask; slots[2 * k + 1] !== 0; k = (k + 1) & this.mask) if (slots[2 * k] === hash) out.push(slots[2 * k + 1]! - 1);
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    const oldMask = this.mask;
+    this.mask = oldMask * 2 + 1;
+    this.slots = new Int32Array((this.mask + 1) * 2);
+    this.size = 0;
+    // Walking the old table from an empty slot meets each hash's works in probe order, which is
+    // the order they were added in; re-adding them in that order keeps it.
+    let z = 0;
+    while (old[2 * z + 1] !== 0) z++;
+    for (let t = 1; t <= oldMask + 1; t++) {
+      const j = (z + t) & oldMask;
+      if (old[2 * j + 1] !== 0) this.add(old[2 * j]!, old[2 * j + 1]! - 1);
+    }
   }
 }
 
@@ -145,11 +162,11 @@ export class WorkMatcher {
   // Most titles belong to one work: a bare position saves an array per work on million-work
   // repertoires. Built on the first usage line that needs title matching: a run whose usage all
   // carries known identifiers never pays for normalising a million titles.
-  private byTitleMap: WorksByTitle | undefined;
+  private byTitleMap: TitleHashIndex | undefined;
   private readonly byIsrc = new Map<string, string[]>();
   // Normalised titles (ISRC disambiguation) and creator tokens (title matching) of the few works
   // that need them, computed on first use.
-  private readonly titleKeyCache = new Map<number, string[]>();
+  private titleKeyCache: (string[] | undefined)[] = [];
   private creatorCache: (string[][] | undefined)[] = [];
   private readonly conflicts: string[] = [];
   // Usage titles and names repeat heavily across a report; a bounded memo keeps the Unicode work off
@@ -260,16 +277,16 @@ export class WorkMatcher {
       } else reason ??= 'UNMATCHED.UNKNOWN_ISRC';
     }
     if (titleKey) {
-      const hit = this.byTitle.get(titleKey);
+      const hit = this.worksTitled(titleKey);
       // No work has the title and the reason is already set: the creators can change nothing.
-      if (hit === undefined && reason !== undefined) return this.miss(reason, candidates);
+      if (hit.length === 0 && reason !== undefined) return this.miss(reason, candidates);
       const creators = (u.creators ?? []).map((c) => this.creatorKey(c)).filter((t) => t.length > 0);
       if (creators.length === 0) {
         reason ??= 'UNMATCHED.NO_CREATORS';
       } else {
-        if (typeof hit === 'number') {
-          if (this.sharesCreator(hit, creators)) return this.hit(hit, 'title_creator');
-        } else if (hit !== undefined) {
+        if (hit.length === 1) {
+          if (this.sharesCreator(hit[0]!, creators)) return this.hit(hit[0]!, 'title_creator');
+        } else if (hit.length > 1) {
           let found = -1;
           let several: number[] | undefined;
           for (const i of hit) {
@@ -322,9 +339,9 @@ export class WorkMatcher {
   }
 
   /** The title index, built on first use over the works in the order they were added. */
-  private get byTitle(): WorksByTitle {
+  private get byTitle(): TitleHashIndex {
     if (this.byTitleMap === undefined) {
-      const m = new WorksByTitle();
+      const m = new TitleHashIndex(this.byId.size);
       for (const i of this.byId.values()) this.indexTitles(m, i);
       this.byTitleMap = m;
     }
@@ -347,8 +364,10 @@ export class WorkMatcher {
   }
 
   private titleKeysOf(i: number): string[] {
-    let keys = this.titleKeyCache.get(i);
-    if (keys === undefined) this.titleKeyCache.set(i, (keys = this.titleKeys(i)));
+    // A dense array (a sparse one would fall back to a dictionary).
+    if (i >= this.titleKeyCache.length) this.titleKeyCache = Array.from({ length: Math.max(i + 1, 2 * this.titleKeyCache.length) }, (_, k) => this.titleKeyCache[k]);
+    let keys = this.titleKeyCache[i];
+    if (keys === undefined) this.titleKeyCache[i] = keys = this.titleKeys(i);
     return keys;
   }
 
@@ -374,9 +393,22 @@ export class WorkMatcher {
     return toks;
   }
 
-  private indexTitles(m: WorksByTitle, i: number): void {
+  private indexTitles(m: TitleHashIndex, i: number): void {
+    const w = this.works;
+    // Only the key's hash is filed; for an ASCII title it is computed without building the key.
+    const h = w.titleCount(i) === 1 && this.titleKeyCache[i] === undefined ? asciiTitleKeyHash(w.titleAt(i, 0)) : undefined;
+    if (h !== undefined) m.add(h, i);
     // Not kept: a million small arrays would outlive the index build for nothing.
-    for (const k of this.titleKeyCache.get(i) ?? this.titleKeys(i)) m.add(k, i);
+    else for (const k of this.titleKeyCache[i] ?? this.titleKeys(i)) m.add(hashRange(k, 0, k.length), i);
+  }
+
+  /** The works with title key `key`, in the order they were added. */
+  private worksTitled(key: string): number[] {
+    const filed: number[] = [];
+    this.byTitle.collect(hashRange(key, 0, key.length), filed);
+    const out: number[] = [];
+    for (const i of filed) if (!out.includes(i) && this.titleKeysOf(i).includes(key)) out.push(i);
+    return out;
   }
 
 }

@@ -118,6 +118,15 @@ describe('RepertoireIndex.match', () => {
     expect(idx.match({ iswc: 'T0345246801' })).toEqual({ matched: false, reason: 'UNMATCHED.UNKNOWN_ISWC' });
   });
 
+  it('keeps title matches right, in the order works were added, as works are added after the first title match', async () => {
+    const idx = await RepertoireIndex.build([{ workId: 'A0', titles: ['Shared Song'], creators: ['Ann Writer'] }]);
+    expect(idx.match({ title: 'shared song', creators: ['Ann Writer'] })).toEqual({ matched: true, workId: 'A0', method: 'title_creator' });
+    for (let i = 1; i <= 5000; i++) idx.addWork({ workId: `A${i}`, titles: i % 1000 === 0 ? ['The Shared Song', `Alt ${i}`] : [`Song ${i}`], creators: ['Ann Writer'] });
+    expect(idx.match({ title: 'Shared Song!', creators: ['A. Writer'] })).toEqual({ matched: false, reason: 'UNMATCHED.AMBIGUOUS_TITLE', candidates: ['A0', 'A1000', 'A2000', 'A3000', 'A4000', 'A5000'] });
+    expect(idx.match({ title: 'song 4321', creators: ['Writer Ann'] })).toEqual({ matched: true, workId: 'A4321', method: 'title_creator' });
+    expect(idx.match({ title: 'ALT 3000', creators: ['Ann Writer'] })).toEqual({ matched: true, workId: 'A3000', method: 'title_creator' });
+  });
+
   it('matches 1e5 lookups quickly', async () => {
     const works = Array.from({ length: 20000 }, (_, i) => ({ workId: `W${i}`, titles: [`Song number ${i}`], creators: [`Writer ${i % 97}`] }));
     const idx = await RepertoireIndex.build(works);

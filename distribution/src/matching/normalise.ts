@@ -49,6 +49,52 @@ export function asciiTitleKey(title: string): string | undefined {
   return key !== '' ? key : undefined;
 }
 
+// The leading articles of ARTICLE that are plain words (all but l'), of at most three letters.
+const ARTICLE_WORDS = new Set(['the', 'an', 'a', 'les', 'le', 'la', 'los', 'las', 'el', 'gli', 'il', 'lo', 'die', 'der', 'das', 'os', 'as', 'o']);
+
+function isAsciiSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+/**
+ * `hashRange(k, 0, k.length)` of `k = asciiTitleKey(title)`, computed in one pass without building
+ * `k`; `undefined` exactly when `asciiTitleKey` gives `undefined`. For indexing a million titles:
+ * only the hash is needed to file a work, and its key is built when a look-up reaches it.
+ */
+export function asciiTitleKeyHash(title: string): number | undefined {
+  const n = title.length;
+  for (let i = 0; i < n; i++) if (title.charCodeAt(i) > 0x7e) return undefined;
+  const lower = (i: number) => {
+    const c = title.charCodeAt(i);
+    return c >= 65 && c <= 90 ? c + 32 : c;
+  };
+  // trim()
+  let s = 0, e = n;
+  while (s < e && isAsciiSpace(title.charCodeAt(s))) s++;
+  while (e > s && isAsciiSpace(title.charCodeAt(e - 1))) e--;
+  let from = s;
+  const c0 = s < e ? lower(s) : 0;
+  if (c0 >= 97 && c0 <= 122) {
+    // ARTICLE on ASCII text: a word of the list followed by whitespace, or l' (with any whitespace
+    // after it); dropped when something follows. After trim(), a word followed by whitespace is
+    // always followed by more.
+    let w = s;
+    while (w < e && lower(w) >= 97 && lower(w) <= 122) w++;
+    if (w - s <= 3 && w < e && isAsciiSpace(title.charCodeAt(w)) && ARTICLE_WORDS.has(title.slice(s, w).toLowerCase())) from = w;
+    else if (w === s + 1 && c0 === 108 && w < e && title.charCodeAt(w) === 39 && w + 1 < e) from = w + 1;
+  }
+  let h = 0x811c9dc5;
+  let kept = 0;
+  for (let i = from; i < e; i++) {
+    const c = lower(i);
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+      h = Math.imul(h ^ c, 0x01000193);
+      kept++;
+    }
+  }
+  return kept > 0 ? h | 0 : undefined;
+}
+
 /**
  * Comparison key for a title (see module doc). A title that is nothing but punctuation falls back to
  * its folded form without whitespace, so it still has a non-empty key. Empty input gives `''`.
