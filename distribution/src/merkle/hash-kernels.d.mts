@@ -15,3 +15,9 @@ export function hashPairs(cur: Buffer, n: number, next: Buffer, from: number, to
 
 /** Builds levels 1..`shift` of the subtrees over leaf blocks `[fromBlock, toBlock)` of 2^`shift` leaves. */
 export function hashBlocks(levels: readonly Buffer[], size: number, shift: number, fromBlock: number, toBlock: number): void;
+
+/**
+ * Counts hashed leaves `[first, first + count)` off their blocks (`remaining`, shared); builds the
+ * subtree of each block they complete and marks it −1. Returns the number of subtrees built.
+ */
+export function leavesHashed(first: number, count: number, remaining: Int32Array, levels: readonly Buffer[], size: number, shift: number): number;

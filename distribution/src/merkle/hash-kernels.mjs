@@ -73,3 +73,26 @@ export function hashBlocks(levels, size, shift, fromBlock, toBlock) {
     }
   }
 }
+
+/**
+ * Leaves `[first, first + count)` have been hashed: counts them off their blocks of 2^`shift`
+ * leaves (`remaining`, an Int32Array over shared memory, set to each block's size at the start).
+ * The thread that hashed a block's last leaves builds its subtree (levels 1..`shift`) at once and
+ * marks the block −1. Returns the number of subtrees built.
+ */
+export function leavesHashed(first, count, remaining, levels, size, shift) {
+  const blockSize = 2 ** shift;
+  let built = 0;
+  for (let i = first, end = first + count; i < end; ) {
+    const b = Math.floor(i / blockSize);
+    const to = Math.min((b + 1) * blockSize, end);
+    const k = to - i;
+    if (Atomics.sub(remaining, b, k) === k) {
+      hashBlocks(levels, size, shift, b, b + 1);
+      Atomics.store(remaining, b, -1);
+      built++;
+    }
+    i = to;
+  }
+  return built;
+}

@@ -94,6 +94,22 @@ describe('LeafHashPipeline', () => {
     }
   });
 
+  it('builds the tree levels block by block as leaves are hashed, equal to the reference', () => {
+    for (const size of [1, 2, 3, 17, 64, 100, 333]) {
+      const leaves = Array.from({ length: size }, (_, i) => (i % 41 === 40 ? Buffer.concat([Buffer.of(0), Buffer.alloc(900, 66)]) : prefixed(i)));
+      const level0 = Buffer.concat(leaves.map((l) => hashLeaf(l.subarray(1))));
+      const want = referenceLevels(level0, size).map((l) => l.toString('hex'));
+      for (const options of [{ minParallel: Infinity }, { minParallel: 1, blockShift: 2, slotBytes: 700, slotLeaves: 5 }, { minParallel: 1, blockShift: 3, slotBytes: 4096, slotLeaves: 64 }, { minParallel: 1 }]) {
+        const p = new LeafHashPipeline(size, options);
+        for (const l of leaves) p.push(l, l.length);
+        p.finish();
+        expect(p.levels().map((l) => l.toString('hex')), `${size} ${JSON.stringify(options)}`).toEqual(want);
+        expect(MerkleTree.fromLevels(p.levels(), size).root().toString('hex')).toBe(want[want.length - 1]);
+      }
+    }
+    expect(() => MerkleTree.fromLevels([Buffer.alloc(64)], 2)).toThrow(RangeError);
+  });
+
   it('counts its leaves', () => {
     const p = new LeafHashPipeline(1, { minParallel: Infinity });
     expect(() => p.finish()).toThrow(RangeError);

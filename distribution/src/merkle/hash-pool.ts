@@ -9,13 +9,14 @@
  */
 import { Buffer } from 'node:buffer';
 import { Worker } from 'node:worker_threads';
-import { digestInto, hashBlocks, hashLeafRun, hashPairs } from './hash-kernels.mjs';
+import { digestInto, hashBlocks, hashLeafRun, hashPairs, leavesHashed } from './hash-kernels.mjs';
 
 // Control words of a job (Int32Array over a SharedArrayBuffer); hash-worker.mjs uses the same indexes.
 const CLAIMED = 0;
 const DONE = 1;
 const PUBLISHED = 2;
 const FINISHED = 3;
+const BUILT = 4;
 
 /** Fewer leaves than this are hashed on the calling thread alone: starting a worker costs ~30 ms. */
 export const PARALLEL_MIN_LEAVES = 1 << 16;
@@ -90,17 +91,47 @@ function sharedBuffer(bytes: number): Buffer {
   return Buffer.from(new SharedArrayBuffer(bytes));
 }
 
+/** Node counts of the levels of a tree over `size` leaves, leaves first. */
+function levelSizes(size: number): number[] {
+  const sizes = [size];
+  for (let n = size; n > 1; ) sizes.push((n = Math.ceil(n / 2)));
+  return sizes;
+}
+
+/** Builds levels `levels.length`.. up to the root on this thread, pair by pair. */
+function buildUpper(levels: Buffer[], sizes: readonly number[]): Buffer[] {
+  for (let l = levels.length; l < sizes.length; l++) {
+    const next = Buffer.allocUnsafe(sizes[l]! * 32);
+    hashPairs(levels[l - 1]!, sizes[l - 1]!, next, 0, sizes[l - 1]!);
+    levels.push(next);
+  }
+  return levels;
+}
+
+/** Levels 1..`shift` of a tree (sizes `sizes`) in one SharedArrayBuffer. */
+function sharedLower(sizes: readonly number[], shift: number): Buffer[] {
+  let bytes = 0;
+  for (let k = 1; k <= shift; k++) bytes += sizes[k]! * 32;
+  const lower = new SharedArrayBuffer(bytes);
+  const out: Buffer[] = [];
+  for (let k = 1, at = 0; k <= shift; at += sizes[k]! * 32, k++) out.push(Buffer.from(lower, at, sizes[k]! * 32));
+  return out;
+}
+
+/** The views of `levels` as the worker rebuilds them. */
+function levelRefs(levels: readonly Buffer[]): { buffer: ArrayBufferLike; offset: number; length: number }[] {
+  return levels.map((v) => ({ buffer: v.buffer, offset: v.byteOffset, length: v.length }));
+}
+
 /**
  * Every level of the RFC 6962 tree over `size` leaf hashes (`level0`, 32 bytes each), leaves
  * first, root last: pairs hashed as H(0x01 ‖ left ‖ right), an unpaired last node promoted
  * unchanged. From `minParallel` leaves on, the bottom levels are built by blocks on two threads.
  */
 export function buildLevels(level0: Buffer, size: number, options: HashingOptions = {}): Buffer[] {
-  const sizes = [size];
-  for (let n = size; n > 1; ) sizes.push((n = Math.ceil(n / 2)));
+  const sizes = levelSizes(size);
   const w = size >= (options.minParallel ?? PARALLEL_MIN_LEAVES) && size > 1 ? hashWorker() : null;
   const levels = [level0];
-  let l = 1;
   if (w) {
     const shift = Math.max(1, Math.min(options.blockShift ?? 12, sizes.length - 1));
     if (!(level0.buffer instanceof SharedArrayBuffer)) {
@@ -108,16 +139,13 @@ export function buildLevels(level0: Buffer, size: number, options: HashingOption
       level0.copy(copy, 0, 0, size * 32);
       levels[0] = copy;
     }
-    let bytes = 0;
-    for (let k = 1; k <= shift; k++) bytes += sizes[k]! * 32;
-    const lower = new SharedArrayBuffer(bytes);
-    for (let k = 1, at = 0; k <= shift; at += sizes[k]! * 32, k++) levels.push(Buffer.from(lower, at, sizes[k]! * 32));
+    levels.push(...sharedLower(sizes, shift));
     const blocks = Math.ceil(size / 2 ** shift);
-    const control = new SharedArrayBuffer(16);
+    const control = new SharedArrayBuffer(32);
     const doneFlags = new SharedArrayBuffer(blocks * 4);
     const ctrl = new Int32Array(control);
     const done = new Int32Array(doneFlags);
-    w.postMessage({ kind: 'blocks', control, doneFlags, size, shift, blocks, levels: levels.map((v) => ({ buffer: v.buffer, offset: v.byteOffset, length: v.length })) });
+    w.postMessage({ kind: 'blocks', control, doneFlags, size, shift, blocks, levels: levelRefs(levels) });
     for (let b = Atomics.add(ctrl, CLAIMED, 1); b < blocks; b = Atomics.add(ctrl, CLAIMED, 1)) {
       hashBlocks(levels, size, shift, b, b + 1);
       Atomics.store(done, b, 1);
@@ -126,14 +154,8 @@ export function buildLevels(level0: Buffer, size: number, options: HashingOption
     awaitDone(ctrl, () => blocks, () => {
       for (let b = 0; b < blocks; b++) if (Atomics.load(done, b) === 0) hashBlocks(levels, size, shift, b, b + 1);
     });
-    l = shift + 1;
   }
-  for (; l < sizes.length; l++) {
-    const next = Buffer.allocUnsafe(sizes[l]! * 32);
-    hashPairs(levels[l - 1]!, sizes[l - 1]!, next, 0, sizes[l - 1]!);
-    levels.push(next);
-  }
-  return levels;
+  return buildUpper(levels, sizes);
 }
 
 // States of a pipeline slot (first word of its head; the second and third hold its leaf count and first leaf).
@@ -184,6 +206,17 @@ export class LeafHashPipeline implements LeafTarget {
   private inOwn: boolean;
   private readonly slotBytes: number;
   private readonly slotLeaves: number;
+  /**
+   * With the worker: the tree's levels 1..shift, built block by block (2^shift leaves) by the thread
+   * that hashes a block's last leaves, while the caller still writes leaves; `remaining` counts
+   * each block's leaves not yet hashed (−1 once its subtree is built).
+   */
+  private readonly lower: Buffer[] = [];
+  /** [hashes, ...lower]. */
+  private readonly bottom: Buffer[] = [];
+  private readonly shift: number = 0;
+  private readonly blocks: number = 0;
+  private readonly remaining: Int32Array = new Int32Array(0);
 
   /** Prepares for `count` leaves. */
   constructor(readonly count: number, options: HashingOptions = {}) {
@@ -202,7 +235,19 @@ export class LeafHashPipeline implements LeafTarget {
       return;
     }
     this.hashes = sharedBuffer(count * 32);
-    const control = new SharedArrayBuffer(16);
+    const sizes = levelSizes(count);
+    let tree: { remaining: SharedArrayBuffer; levels: ReturnType<typeof levelRefs>; size: number; shift: number } | undefined;
+    if (sizes.length > 1) {
+      this.shift = Math.min(options.blockShift ?? 12, sizes.length - 1);
+      this.lower = sharedLower(sizes, this.shift);
+      this.blocks = Math.ceil(count / 2 ** this.shift);
+      const remaining = new SharedArrayBuffer(this.blocks * 4);
+      this.remaining = new Int32Array(remaining);
+      for (let b = 0; b < this.blocks; b++) this.remaining[b] = Math.min((b + 1) * 2 ** this.shift, count) - b * 2 ** this.shift;
+      this.bottom = [this.hashes, ...this.lower];
+      tree = { remaining, levels: levelRefs(this.bottom), size: count, shift: this.shift };
+    }
+    const control = new SharedArrayBuffer(32);
     const heads = new SharedArrayBuffer(SLOTS * 3 * 4);
     const ends = new SharedArrayBuffer(SLOTS * this.slotLeaves * 4);
     const bytes = new SharedArrayBuffer(SLOTS * this.slotBytes);
@@ -213,7 +258,7 @@ export class LeafHashPipeline implements LeafTarget {
     this.inOwn = false;
     this.buf = this.bytes;
     this.end = this.slotBytes;
-    w.postMessage({ kind: 'leaves', control, heads, ends, bytes, out: this.hashes.buffer, slots: SLOTS, slotBytes: this.slotBytes, slotLeaves: this.slotLeaves });
+    w.postMessage({ kind: 'leaves', control, heads, ends, bytes, out: this.hashes.buffer, slots: SLOTS, slotBytes: this.slotBytes, slotLeaves: this.slotLeaves, tree });
   }
 
   /** Adds the next leaf by copying `leaf[0, length)`, whose first byte is the 0x00 leaf prefix. */
@@ -252,6 +297,7 @@ export class LeafHashPipeline implements LeafTarget {
     if (this.inOwn) {
       digestInto(new Uint8Array(this.buf.buffer, this.buf.byteOffset + this.start, pos - this.start), this.hashes, index * 32);
       if (!this.ctrl) return;
+      this.hashed(index, 1);
       // Back to the slots; a slot holds consecutive leaves, so the next one starts a fresh slot.
       this.inOwn = false;
       this.publish();
@@ -275,7 +321,24 @@ export class LeafHashPipeline implements LeafTarget {
     this.close();
     for (let s = 0; s < SLOTS; s++) this.take(s);
     awaitDone(ctrl, () => (this.allFree() ? -1 : Infinity), () => this.rescue());
+    // Every leaf is counted now; a subtree still missing is being built by the worker.
+    awaitDone(ctrl, () => (Atomics.load(ctrl, BUILT) >= this.blocks ? -1 : Infinity), () => {
+      for (let b = 0; b < this.blocks; b++) {
+        if (Atomics.load(this.remaining, b) === 0) {
+          hashBlocks(this.bottom, this.count, this.shift, b, b + 1);
+          Atomics.store(this.remaining, b, -1);
+          Atomics.add(ctrl, BUILT, 1);
+        }
+      }
+    });
     return this.hashes;
+  }
+
+  /** Every level of the tree over the leaves, leaves first, root last (after {@link finish}). */
+  levels(): Buffer[] {
+    const sizes = levelSizes(this.count);
+    if (!this.ctrl) return buildLevels(this.hashes, this.count, { minParallel: Infinity });
+    return buildUpper(this.blocks > 0 ? [...this.bottom] : [this.hashes], sizes);
   }
 
   /** Releases the worker from this pipeline (also after a failure; {@link finish} calls it). */
@@ -322,9 +385,18 @@ export class LeafHashPipeline implements LeafTarget {
 
   private hashSlot(s: number): void {
     const h = s * 3;
-    hashLeafRun(this.bytes, s * this.slotBytes, this.ends.subarray(s * this.slotLeaves), this.heads[h + 1]!, this.hashes, this.heads[h + 2]!);
+    const count = this.heads[h + 1]!, first = this.heads[h + 2]!;
+    hashLeafRun(this.bytes, s * this.slotBytes, this.ends.subarray(s * this.slotLeaves), count, this.hashes, first);
+    this.hashed(first, count);
     Atomics.store(this.heads, h, FREE);
     Atomics.add(this.ctrl!, DONE, 1);
+  }
+
+  /** Counts leaves hashed here off their blocks, building the subtrees they complete. */
+  private hashed(first: number, count: number): void {
+    if (this.blocks === 0) return;
+    const built = leavesHashed(first, count, this.remaining, this.bottom, this.count, this.shift);
+    if (built > 0) Atomics.add(this.ctrl!, BUILT, built);
   }
 
   private anyFree(): boolean {

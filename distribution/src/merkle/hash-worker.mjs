@@ -3,13 +3,14 @@
 // job finishes whether or not this thread ever gets to it. See hash-pool.ts for the layouts.
 import { Buffer } from 'node:buffer';
 import { parentPort } from 'node:worker_threads';
-import { hashBlocks, hashLeafRun } from './hash-kernels.mjs';
+import { hashBlocks, hashLeafRun, leavesHashed } from './hash-kernels.mjs';
 
 // Control words (Int32Array over a SharedArrayBuffer); the same indexes as in hash-pool.ts.
 const CLAIMED = 0;
 const DONE = 1;
 const PUBLISHED = 2;
 const FINISHED = 3;
+const BUILT = 4;
 const IDLE_WAIT_MS = 200;
 
 function runBlocks(job) {
@@ -35,6 +36,10 @@ function runLeafSlots(job) {
   const ends = new Int32Array(job.ends);
   const bytes = new Uint8Array(job.bytes);
   const out = Buffer.from(job.out);
+  // With a tree: the bottom levels, built block by block as their leaves are hashed.
+  const tree = job.tree;
+  const remaining = tree && new Int32Array(tree.remaining);
+  const levels = tree && tree.levels.map((l) => Buffer.from(l.buffer, l.offset, l.length));
   for (;;) {
     const published = Atomics.load(ctrl, PUBLISHED);
     // The oldest ready slot (lowest first leaf): the caller takes the newest when it helps.
@@ -45,7 +50,9 @@ function runLeafSlots(job) {
     if (slot >= 0) {
       const h = slot * 3;
       if (Atomics.compareExchange(heads, h, READY, TAKEN) !== READY) continue;
-      hashLeafRun(bytes, slot * job.slotBytes, ends.subarray(slot * job.slotLeaves), heads[h + 1], out, heads[h + 2]);
+      const count = heads[h + 1], first = heads[h + 2];
+      hashLeafRun(bytes, slot * job.slotBytes, ends.subarray(slot * job.slotLeaves), count, out, first);
+      if (tree) Atomics.add(ctrl, BUILT, leavesHashed(first, count, remaining, levels, tree.size, tree.shift));
       Atomics.store(heads, h, FREE);
       Atomics.add(ctrl, DONE, 1);
       Atomics.notify(ctrl, DONE);

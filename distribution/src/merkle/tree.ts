@@ -52,9 +52,9 @@ export class MerkleTree {
   /** Number of leaves. */
   readonly size: number;
 
-  private constructor(leafHashes: Buffer, size: number) {
+  private constructor(levels: Buffer[], size: number) {
     this.size = size;
-    this.levels = buildLevels(leafHashes, size);
+    this.levels = levels;
   }
 
   /** Builds a tree from leaf data (each item is hashed with {@link hashLeaf}). */
@@ -67,7 +67,21 @@ export class MerkleTree {
   /** Builds a tree from `size` leaf hashes laid out contiguously (32 bytes each) in `buf`, which the tree keeps. */
   static fromLeafHashBuffer(buf: Buffer, size: number): MerkleTree {
     if (buf.length < size * 32) throw new RangeError(`buffer holds fewer than ${size} leaf hashes`);
-    return new MerkleTree(buf.subarray(0, size * 32), size);
+    return new MerkleTree(buildLevels(buf.subarray(0, size * 32), size), size);
+  }
+
+  /**
+   * A tree from its complete levels (leaf hashes first, root last, 32 bytes per node), as
+   * `LeafHashPipeline.levels()` returns them; the tree keeps them.
+   */
+  static fromLevels(levels: Buffer[], size: number): MerkleTree {
+    const sizes = [size];
+    for (let n = size; n > 1; ) sizes.push((n = Math.ceil(n / 2)));
+    if (levels.length !== sizes.length) throw new RangeError(`a tree of ${size} leaves has ${sizes.length} levels, not ${levels.length}`);
+    levels.forEach((l, i) => {
+      if (l.length < sizes[i]! * 32) throw new RangeError(`level ${i} holds fewer than ${sizes[i]} nodes`);
+    });
+    return new MerkleTree(levels, size);
   }
 
   /** Builds a tree from precomputed 32-byte leaf hashes. */
@@ -77,7 +91,7 @@ export class MerkleTree {
       if (h.length !== 32) throw new RangeError(`leaf hash ${i} is not 32 bytes`);
       buf.set(h, i * 32);
     });
-    return new MerkleTree(buf, hashes.length);
+    return new MerkleTree(buildLevels(buf, hashes.length), hashes.length);
   }
 
   /** The root (Merkle Tree Hash); SHA-256 of the empty string for an empty tree. */

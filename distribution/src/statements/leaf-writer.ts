@@ -189,11 +189,21 @@ export class StatementLeafWriter {
    * on two threads for large runs.
    */
   static hashAll(r: DistributionResult, options?: HashingOptions): Buffer {
+    return StatementLeafWriter.treeLevels(r, options)[0]!;
+  }
+
+  /**
+   * Every level of the Merkle tree over the run's statement lines (leaf hashes first, root last):
+   * leaves written here while a second thread, for large runs, hashes them and builds the bottom
+   * levels block by block.
+   */
+  static treeLevels(r: DistributionResult, options?: HashingOptions): Buffer[] {
     const pipeline = new LeafHashPipeline(r.lines.count, options);
     try {
       const w = new StatementLeafWriter(r);
       for (let i = 0; i < r.lines.count; i++) w.writeLeaf(i, pipeline);
-      return pipeline.finish();
+      pipeline.finish();
+      return pipeline.levels();
     } finally {
       pipeline.close();
     }

@@ -27,7 +27,7 @@ export function buildStatementTree(r: DistributionResult, onLine?: (line: Statem
     }
     return MerkleTree.fromLeafHashBuffer(buf, n);
   }
-  return MerkleTree.fromLeafHashBuffer(StatementLeafWriter.hashAll(r), n);
+  return MerkleTree.fromLevels(StatementLeafWriter.treeLevels(r), n);
 }
 
 /** Merkle root (hex) over the suspense lines' canonical JSON, for a regulator to check the suspense output. */

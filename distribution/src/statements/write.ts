@@ -53,7 +53,7 @@ export async function writeOutputs(r: DistributionResult, dir: string, opts: Wri
   const n = r.lines.count;
   const leafWriter = new StatementLeafWriter(r);
   const pipeline = new LeafHashPipeline(n);
-  let leaves: Buffer;
+  let levels: Buffer[];
   try {
     for (let i = 0; i < n; i++) {
       const l = statementLine(r, i);
@@ -61,12 +61,13 @@ export async function writeOutputs(r: DistributionResult, dir: string, opts: Wri
       const matched = Object.entries(l.matched).map(([k, v]) => `${k}:${v}`).join('|');
       await statements.row([l.partyId, l.workId, l.iswc, l.title, l.source, l.service, l.territory, l.period, l.useType, l.plays, matched, l.share, l.gross, l.fee, l.deductions, l.net, i]);
     }
-    leaves = pipeline.finish();
+    pipeline.finish();
+    levels = pipeline.levels();
   } finally {
     pipeline.close();
   }
   await statements.close();
-  const tree = MerkleTree.fromLeafHashBuffer(leaves, n);
+  const tree = MerkleTree.fromLevels(levels, n);
   const merkleRoot = toHex(tree.root());
 
   const suspense = new CsvWriter(join(dir, 'suspense.csv'), SUSPENSE_COLUMNS);
