@@ -9,6 +9,11 @@
  * largest-remainder allocation of D over [holders by party id…, suspense buckets by code…] then
  * puts each holder within one minor unit of its exact rational entitlement, and the parts sum to D.
  * The holder's total is split over its statement lines the same way, and so are fee and deductions.
+ *
+ * Arithmetic is exact integer arithmetic throughout. Weights are first divided by their common
+ * factor (which changes no part); then sums, products and quotients run in doubles only where
+ * they are integers provably below 2^53 (`ExactSums`, `Splitter`, the 32-bit halves of the amount
+ * columns), and in bigints wherever they might not be. No value is ever rounded by floating point.
  */
 import { canonicalJson } from '../canonical-json';
 import { applyRate, currencyScale, divRound, money } from '../money';
