@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildLevels, LeafHashPipeline, type LeafTarget } from './hash-pool';
-import { hashLeaf, merkleRoot, MerkleTree } from './tree';
+import { hashLeaf, hashLeaves, merkleRoot, MerkleTree } from './tree';
 
 function leafBytes(i: number): Buffer {
   // Lengths vary from 1 to 300 bytes so that slots fill at different points.
@@ -115,5 +115,22 @@ describe('LeafHashPipeline', () => {
     expect(() => p.finish()).toThrow(RangeError);
     p.push(prefixed(0), prefixed(0).length);
     expect(() => p.push(prefixed(1), prefixed(1).length)).toThrow(RangeError);
+  });
+});
+
+describe('hashLeaves', () => {
+  it('hashes strings as UTF-8 and bytes as they are, on one thread or two', () => {
+    const leaves: (string | Uint8Array)[] = [];
+    for (let i = 0; i < 500; i++) {
+      if (i % 7 === 0) leaves.push(new Uint8Array([i & 255, 0, 255, 1]));
+      else if (i % 11 === 0) leaves.push(`月亮 ${i} \ud800 ${'é'.repeat(i)}`);
+      else if (i === 250) leaves.push('x'.repeat(5000));
+      else leaves.push(`leaf ${i}`);
+    }
+    const want = Buffer.concat(leaves.map((l) => hashLeaf(l))).toString('hex');
+    for (const options of [{ minParallel: Infinity }, { minParallel: 1, slotBytes: 1024, slotLeaves: 9 }, { minParallel: 1 }]) {
+      expect(hashLeaves(leaves, options).toString('hex'), JSON.stringify(options)).toBe(want);
+    }
+    expect(hashLeaves([]).length).toBe(0);
   });
 });

@@ -32,6 +32,8 @@ export interface HashingOptions {
   /** Bytes and leaves per pipeline slot (default 1 MiB and 8192). */
   slotBytes?: number;
   slotLeaves?: number;
+  /** Whether a pipeline builds the tree's bottom levels as it goes (default true; false when only the leaf hashes are wanted). */
+  levels?: boolean;
 }
 /** The worker is presumed gone after this long without finishing a unit it claimed. */
 const STALL_MS = 30_000;
@@ -237,7 +239,7 @@ export class LeafHashPipeline implements LeafTarget {
     this.hashes = sharedBuffer(count * 32);
     const sizes = levelSizes(count);
     let tree: { remaining: SharedArrayBuffer; levels: ReturnType<typeof levelRefs>; size: number; shift: number } | undefined;
-    if (sizes.length > 1) {
+    if (sizes.length > 1 && options.levels !== false) {
       this.shift = Math.min(options.blockShift ?? 12, sizes.length - 1);
       this.lower = sharedLower(sizes, this.shift);
       this.blocks = Math.ceil(count / 2 ** this.shift);
@@ -336,9 +338,8 @@ export class LeafHashPipeline implements LeafTarget {
 
   /** Every level of the tree over the leaves, leaves first, root last (after {@link finish}). */
   levels(): Buffer[] {
-    const sizes = levelSizes(this.count);
-    if (!this.ctrl) return buildLevels(this.hashes, this.count, { minParallel: Infinity });
-    return buildUpper(this.blocks > 0 ? [...this.bottom] : [this.hashes], sizes);
+    if (this.blocks > 0) return buildUpper([...this.bottom], levelSizes(this.count));
+    return buildLevels(this.hashes, this.count);
   }
 
   /** Releases the worker from this pipeline (also after a failure; {@link finish} calls it). */

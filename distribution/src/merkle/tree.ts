@@ -6,7 +6,7 @@
  */
 import * as nodeCrypto from 'node:crypto';
 import { createHash } from 'node:crypto';
-import { buildLevels } from './hash-pool';
+import { buildLevels, LeafHashPipeline, type HashingOptions, type LeafTarget } from './hash-pool';
 
 const EMPTY_ROOT = createHash('sha256').digest();
 
@@ -35,6 +35,43 @@ export function hashLeafBytesInto(prefixed: Uint8Array, length: number, out: Uin
   else out.set(createHash('sha256').update(data).digest(), offset);
 }
 
+/**
+ * The leaf hashes of `leaves` (strings as UTF-8), 32 bytes each, in order: for large lists the
+ * bytes are copied into shared memory here and hashed on a second thread as well.
+ */
+export function hashLeaves(leaves: readonly (Uint8Array | string)[], options?: HashingOptions): Buffer {
+  return leafPipeline(leaves, { ...options, levels: false }).hashes;
+}
+
+/** A finished pipeline over `leaves` (its hashes and, on two threads, its bottom levels done). */
+function leafPipeline(leaves: readonly (Uint8Array | string)[], options?: HashingOptions): LeafHashPipeline {
+  const pipeline = new LeafHashPipeline(leaves.length, options);
+  try {
+    for (const data of leaves) writeLeafData(pipeline, data);
+    pipeline.finish();
+    return pipeline;
+  } finally {
+    pipeline.close();
+  }
+}
+
+/** Writes 0x00 ‖ data (a string as UTF-8) as the next leaf of `target`. */
+function writeLeafData(target: LeafTarget, data: Uint8Array | string): void {
+  // Room for the longest encoding: three UTF-8 bytes per UTF-16 unit at most.
+  const room = 1 + (typeof data === 'string' ? data.length * 3 : data.length);
+  let pos = target.start;
+  if (pos + room > target.end) pos = target.grow(pos, room);
+  const buf = target.buf;
+  buf[pos] = 0;
+  let n: number;
+  if (typeof data === 'string') n = buf.write(data, pos + 1, room - 1, 'utf8');
+  else {
+    buf.set(data, pos + 1);
+    n = data.length;
+  }
+  target.endLeaf(pos + 1 + n);
+}
+
 /** SHA-256(0x00 || data). */
 export function hashLeaf(data: Uint8Array | string): Buffer {
   return createHash('sha256').update(Buffer.of(0)).update(typeof data === 'string' ? Buffer.from(data, 'utf8') : data).digest();
@@ -59,9 +96,9 @@ export class MerkleTree {
 
   /** Builds a tree from leaf data (each item is hashed with {@link hashLeaf}). */
   static fromLeaves(leaves: Iterable<Uint8Array | string>): MerkleTree {
-    const hashes: Buffer[] = [];
-    for (const l of leaves) hashes.push(hashLeaf(l));
-    return MerkleTree.fromLeafHashes(hashes);
+    const list = Array.isArray(leaves) ? (leaves as readonly (Uint8Array | string)[]) : [...leaves];
+    const pipeline = leafPipeline(list);
+    return MerkleTree.fromLevels(pipeline.levels(), list.length);
   }
 
   /** Builds a tree from `size` leaf hashes laid out contiguously (32 bytes each) in `buf`, which the tree keeps. */
