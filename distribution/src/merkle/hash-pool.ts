@@ -1,11 +1,12 @@
 /**
  * Parallel SHA-256 for large Merkle trees: one worker thread (`hash-worker.mjs`) shares the hashing
- * with the calling thread through shared memory. Work is split into units (blocks of leaves, slots
- * of leaf bytes) that either thread claims from a shared counter, and every unit's output is a
- * pure function of its input, so the bytes are the same whichever thread computes a unit, and a
- * job completes on the calling thread alone when the worker is slow to start, busy or missing.
- * The calling thread blocks (Atomics.wait) only for units the worker has claimed; the API stays
- * synchronous.
+ * with the calling thread through shared memory. Work is split into units (blocks of the bottom
+ * tree levels, slots of leaf bytes) that either thread claims atomically (a shared counter, a
+ * slot's state), and every unit's output is a pure function of its input, so the bytes are the
+ * same whichever thread computes a unit, and a job completes on the calling thread alone when the
+ * worker is slow to start, busy or missing. The calling thread blocks (Atomics.wait) only for units
+ * the worker has claimed; the API stays synchronous. Trees under {@link PARALLEL_MIN_LEAVES}
+ * leaves never start the worker.
  */
 import { Buffer } from 'node:buffer';
 import { Worker } from 'node:worker_threads';
