@@ -15,7 +15,7 @@ import { DEFAULT_LOGIN_LIMITS, LoginRateLimiter, type LoginRateLimitOptions } fr
 import { migrateAuth } from './schema';
 import { loadOrCreateSecret, SESSION_SIGNING_KEY } from './secrets';
 import { SessionStore } from './sessions';
-import { checkToken, signToken } from './tokens';
+import { checkToken, signToken, type TokenPayload } from './tokens';
 import { toAuthUser, UserStore, type NewUser, type UserRecord } from './users';
 
 /** Default session lifetime: a working day. */
@@ -38,7 +38,8 @@ export interface AuthOptions {
    * later requests with the same token instead of reading `auth.sessions` again; 0 (the default)
    * reads it on every request. Logout and `disableUser` through this service take effect at once;
    * a revocation, disabling or role change made elsewhere (another gateway process, SQL) is seen
-   * after at most this long. Signature and expiry are still checked on every request.
+   * after at most this long. Expiry is still checked on every request; with the cache on, a token
+   * string's signature is checked once and remembered (up to 10,000 tokens).
    */
   sessionCacheMs?: number;
 }
@@ -89,6 +90,9 @@ export class AuthService {
   private readonly sessionCacheMs: number;
   /** Recently verified sessions: sid → the token's subject and role, the user, and until when to trust it. */
   private readonly verified = new Map<string, { sub: string; role: string; user: AuthUser; until: number }>();
+  // Token strings whose signature and payload were checked (with the session cache only): a token is
+  // immutable, so only its expiry needs checking again. Keyed by the whole string, signature included.
+  private readonly checkedTokens = new Map<string, TokenPayload>();
 
   private constructor(
     readonly sql: postgres.Sql,
@@ -165,10 +169,21 @@ export class AuthService {
    * still exists, is enabled and still has the role the token names. Throws `AUTH.UNAUTHENTICATED`.
    */
   async verifySession(token: string): Promise<{ user: AuthUser; sessionId: string }> {
-    const check = checkToken(token, this.signingKey, Math.floor(this.now().getTime() / 1000));
-    if (!check.ok) throw unauthenticated(check.problem);
-    const { sub, sid, role } = check.payload;
     const nowMs = this.now().getTime();
+    let payload = this.sessionCacheMs > 0 ? this.checkedTokens.get(token) : undefined;
+    if (payload === undefined) {
+      const check = checkToken(token, this.signingKey, Math.floor(nowMs / 1000));
+      if (!check.ok) throw unauthenticated(check.problem);
+      payload = check.payload;
+      if (this.sessionCacheMs > 0) {
+        this.checkedTokens.set(token, payload);
+        while (this.checkedTokens.size > SESSION_CACHE_MAX) this.checkedTokens.delete(this.checkedTokens.keys().next().value as string);
+      }
+    } else if (Math.floor(nowMs / 1000) >= payload.exp) {
+      this.checkedTokens.delete(token);
+      throw unauthenticated('expired');
+    }
+    const { sub, sid, role } = payload;
     const known = this.sessionCacheMs > 0 ? this.verified.get(sid) : undefined;
     // The token's signature binds sid to sub and role, but compare anyway: a hit must match what was checked.
     if (known && known.until > nowMs && known.sub === sub && known.role === role) return { user: known.user, sessionId: sid };

@@ -57,7 +57,7 @@ describe('session state reuse (sessionCacheMs)', () => {
     expect(await reason(auth.verifySession(b.token))).toBe('revoked');
   });
 
-  it('still checks the signature and expiry of every token', async () => {
+  it('checks the signature of every new token string and the expiry of every token, remembered or not', async () => {
     const { token } = await signedIn();
     await auth.verifySession(token);
     expect(await reason(auth.verifySession(`${token.slice(0, -2)}xx`))).toBe('bad_signature');
