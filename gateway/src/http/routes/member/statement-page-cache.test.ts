@@ -37,6 +37,21 @@ describe('StatementPageCache', () => {
     expect(cache.fresh('missing')).toBeUndefined();
   });
 
+  it('serves an alias of a page as the page itself, renewed and expired together', () => {
+    let now = 0;
+    const cache = new StatementPageCache({ recheckMs: 2000, now: () => now });
+    const page = cache.set('k', '{"a":1}', 'f');
+    cache.alias('raw', 'k');
+    cache.alias('other', 'missing');
+    expect(cache.fresh('raw')).toBe(page);
+    expect(cache.has('other')).toBe(false);
+    now += 2001;
+    expect(cache.fresh('raw')).toBeUndefined();
+    expect(cache.get('k', 'f')).toBe(page);
+    expect(cache.fresh('raw')).toBe(page);
+    expect(cache.bytes).toBe(2 * page.bytes.byteLength);
+  });
+
   it('drops the least recently used pages beyond its entry and byte bounds', () => {
     const cache = new StatementPageCache({ maxEntries: 2, maxBytes: 40 });
     cache.set('a', '1234567890', 'f');

@@ -160,6 +160,22 @@ export class StatementPageCache {
     return page;
   }
 
+  /**
+   * Files the page held under `key` under `alias` as well (the same entry, so a re-check renews
+   * both); its bytes count once per key against the bound.
+   */
+  alias(alias: string, key: string): void {
+    const e = this.entries.get(key);
+    if (!e || alias === key) return;
+    this.delete(alias);
+    this.entries.set(alias, e);
+    this.total += sizeOf(e);
+    for (const k of this.entries.keys()) {
+      if (this.entries.size <= this.maxEntries && this.total <= this.maxBytes) break;
+      this.delete(k);
+    }
+  }
+
   /** Pages held. */
   get size(): number {
     return this.entries.size;

@@ -319,6 +319,19 @@ export function statementRoutes(services: Services, trees: StatementTrees, pages
   router.openAPIRegistry.registerPath(csvRoute);
   router.get('/statements/:runId{[A-Za-z0-9][A-Za-z0-9._-]*\\.csv}', csvHandler);
 
+  // A request whose exact path and query were answered from a confirmed page moments ago gets the
+  // same page before its parameters are parsed again: the page was stored only after that parsing
+  // and the caller's check succeeded, and the key holds the caller's party.
+  const rawKey = (c: Context<AuthEnv>) => {
+    const url = c.req.url;
+    return `${c.var.user?.partyId ?? ''}\u0000${url.slice(url.indexOf('/', url.indexOf('//') + 2))}`;
+  };
+  router.use('/statements/:runId', async (c, next) => {
+    const hit = c.var.user?.role === 'member' ? pages.fresh(rawKey(c)) : undefined;
+    if (hit) return sendPage(c, hit);
+    return next();
+  });
+
   return router
     .openapi(listRoute, async (c) => {
       const me = memberOf(c.var.user);
@@ -358,7 +371,9 @@ export function statementRoutes(services: Services, trees: StatementTrees, pages
       // Only a done run, sealed on the ledger in a known block, with a matching root is immutable.
       const immutable = run.status === 'done' && run.anchor !== null && run.anchor.status === 'sealed' && run.anchor.blockNumber !== null && rootMatches;
       if (!immutable) return c.json(statement, 200);
-      return sendPage(c, pages.set(key, JSON.stringify(statement), JSON.stringify(ownRow)));
+      const page = pages.set(key, JSON.stringify(statement), JSON.stringify(ownRow));
+      pages.alias(rawKey(c), key);
+      return sendPage(c, page);
     })
     .openapi(proofRoute, async (c) => {
       const me = memberOf(c.var.user);
