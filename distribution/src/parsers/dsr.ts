@@ -391,6 +391,48 @@ interface Resource {
 }
 
 /**
+ * Writes a usage line's resolved context into the scratch record: the resource's identifiers, the
+ * block's single work filling what the resource lacks, and the summary record's context. Both the
+ * in-place and the general reading of a usage record end here, so they fill the record alike.
+ */
+function fillUsage(
+  u: ScratchUsageLine,
+  sid: string | undefined,
+  res: Resource | undefined,
+  work: Resource | undefined,
+  releaseTitle: string | undefined,
+  revenue: string,
+  price: string,
+  useType: string | undefined,
+  sy: DsrSummaryRecord | undefined,
+  plays: number,
+): void {
+  u.summaryRecordId = sid;
+  u.resourceReference = res?.ref;
+  u.dspResourceId = res?.dspResourceId;
+  u.isrc = res?.isrc;
+  u.title = res?.title;
+  u.displayArtist = res?.displayArtist;
+  u.creators = res ? res.creators : NO_STRINGS;
+  u.proprietaryIds = res ? res.proprietaryIds : NO_STRINGS;
+  u.iswc = res?.iswc;
+  if (work) {
+    if (!u.iswc && work.iswc) u.iswc = work.iswc;
+    if (!u.creators.length) u.creators = work.creators;
+    if (!u.title && work.title) u.title = work.title;
+    if (work.proprietaryIds.length) u.proprietaryIds = [...u.proprietaryIds, ...work.proprietaryIds];
+  }
+  u.releaseTitle = releaseTitle || undefined;
+  u.amount = revenue || undefined;
+  u.price = price || undefined;
+  u.useType = useType || undefined;
+  u.commercialModel = sy?.commercialModel || undefined;
+  u.territory = sy?.territory || undefined;
+  u.currency = sy?.currency || undefined;
+  u.plays = plays;
+}
+
+/**
  * Parses a DSR flat file into usage lines, streaming block by block.
  *
  * @example
@@ -636,29 +678,7 @@ export function parseDsr(input: ParserInput, options: DsrOptions = {}): ParseStr
       u.setTxRange(raw, txStart, txEnd);
       u.recordType = fastType;
       u.blockId = blockId!;
-      u.summaryRecordId = sid;
-      u.resourceReference = res?.ref;
-      u.dspResourceId = res?.dspResourceId;
-      u.isrc = res?.isrc;
-      u.title = res?.title;
-      u.displayArtist = res?.displayArtist;
-      u.creators = res ? res.creators : NO_STRINGS;
-      u.proprietaryIds = res ? res.proprietaryIds : NO_STRINGS;
-      u.iswc = res?.iswc;
-      if (work) {
-        if (!u.iswc && work.iswc) u.iswc = work.iswc;
-        if (!u.creators.length) u.creators = work.creators;
-        if (!u.title && work.title) u.title = work.title;
-        if (work.proprietaryIds.length) u.proprietaryIds = [...u.proprietaryIds, ...work.proprietaryIds];
-      }
-      u.releaseTitle = release.title || undefined;
-      u.amount = revenue || undefined;
-      u.price = price || undefined;
-      u.useType = useType || undefined;
-      u.commercialModel = sy?.commercialModel || undefined;
-      u.territory = sy?.territory || undefined;
-      u.currency = sy?.currency || undefined;
-      u.plays = plays;
+      fillUsage(u, sid, res, work, release.title, revenue, price, useType, sy, plays);
       summary.accepted++;
       sink!(u);
       return true;
@@ -846,29 +866,7 @@ export function parseDsr(input: ParserInput, options: DsrOptions = {}): ParseStr
           u.setTx(txId);
           u.recordType = type;
           u.blockId = blockId!;
-          u.summaryRecordId = sid || undefined;
-          u.resourceReference = res?.ref;
-          u.dspResourceId = res?.dspResourceId;
-          u.isrc = res?.isrc;
-          u.title = res?.title;
-          u.displayArtist = res?.displayArtist;
-          u.creators = res ? res.creators : NO_STRINGS;
-          u.proprietaryIds = res ? res.proprietaryIds : NO_STRINGS;
-          u.iswc = res?.iswc;
-          if (work) {
-            if (!u.iswc && work.iswc) u.iswc = work.iswc;
-            if (!u.creators.length) u.creators = work.creators;
-            if (!u.title && work.title) u.title = work.title;
-            if (work.proprietaryIds.length) u.proprietaryIds = [...u.proprietaryIds, ...work.proprietaryIds];
-          }
-          u.releaseTitle = release.title || undefined;
-          u.amount = revenue || undefined;
-          u.price = price || undefined;
-          u.useType = useType || undefined;
-          u.commercialModel = sy?.commercialModel || undefined;
-          u.territory = sy?.territory || undefined;
-          u.currency = sy?.currency || undefined;
-          u.plays = plays;
+          fillUsage(u, sid || undefined, res, work, release.title, revenue, price, useType, sy, plays);
           summary.accepted++;
           sink!(u);
           continue;
