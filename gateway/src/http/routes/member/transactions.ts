@@ -10,6 +10,7 @@ import type { Services } from '../../../services';
 import { HttpError } from '../../http-error';
 import { decodeCursor, errorResponses, MoneyString, newRouter, pageOf, PageQuery, toPage } from '../../openapi';
 import { minorOf, moneyText } from '../regulator/amounts';
+import type { PostingRow } from '../regulator/figures';
 import { TxReceipt, txReceipt } from '../regulator/schemas';
 import { memberOf } from './caller';
 
@@ -42,17 +43,7 @@ const route = createRoute({
   responses: { 200: { description: 'A page of movements', content: { 'application/json': { schema: pageOf(Movement) } } }, ...errorResponses },
 });
 
-interface Row {
-  entry_id: string;
-  idx: number;
-  account: string;
-  currency: string;
-  amount: string;
-  entry_kind: string;
-  ref: string | null;
-  at_key: string;
-  block_number: string | null;
-  tx_index: number | null;
+interface Row extends PostingRow {
   release: { runId: string; threshold: string; carriedBefore: string } | null;
 }
 

@@ -107,7 +107,8 @@ const route = createRoute({
   },
 });
 
-interface Row {
+/** A posting as the read model's posting queries return it, with its entry and transaction. */
+export interface PostingRow {
   entry_id: string;
   idx: number;
   account: string;
@@ -119,6 +120,8 @@ interface Row {
   block_number: string | null;
   tx_index: number | null;
 }
+
+type Row = PostingRow;
 
 /** The drill-down route. */
 export function figuresRouter(services: Services) {
