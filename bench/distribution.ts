@@ -23,7 +23,7 @@ import { computeDistribution } from '../distribution/src/engine/compute';
 import { loadRepertoire, type EngineRepertoire } from '../distribution/src/engine/repertoire';
 import { resolveParameters, type DistributionParameters } from '../distribution/src/engine/parameters';
 import { buildStatementTree } from '../distribution/src/statements/proofs';
-import { hashLeafTextInto, MerkleTree } from '../distribution/src/merkle/tree';
+import { hashLeaves, hashLeafTextInto, MerkleTree } from '../distribution/src/merkle/tree';
 import { parseDsr } from '../distribution/src/parsers/dsr';
 import { toHex } from '../distribution/src/merkle/verify';
 
@@ -222,44 +222,58 @@ try {
   console.log(`  works.csv ${(await stat(worksPath)).size / 1e6} MB, DSR ${((await stat(dsrPath)).size / 1e6).toFixed(0)} MB, generated in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   const rssBefore = peak();
 
-  // Engine, end to end.
-  t = performance.now();
-  let tRep = 0, tUsage = 0, tPass = 0;
-  const o = await runDistribution({ works: worksPath, usage: dsrPath, parameters: PARAMS }, {
-    onProgress: (phase) => {
-      if (phase === 'repertoire') tRep = performance.now();
-      if (phase === 'usage') tPass = performance.now();
-      if (phase === 'allocation') tUsage = performance.now();
-    },
-  });
-  const tAlloc = performance.now();
-  const tree = buildStatementTree(o.result);
-  const root = toHex(tree.root());
-  const tEnd = performance.now();
-  const r = o.result;
-  const total = (tEnd - t) / 1000;
-  const usageSeconds = (tUsage - tRep) / 1000;
-  console.log('\nengine, end to end (repertoire + usage + allocation + statement lines + Merkle root):');
-  console.log(`  repertoire load      ${((tRep - t) / 1000).toFixed(1)} s (${fmt(r.works.size)} works, ${fmt(o.repertoire.partyIds.length)} parties)`);
-  console.log(`  usage pass + alloc   ${usageSeconds.toFixed(1)} s (${fmt(r.usageLines)} lines, ${fmt(r.unmatchedLines)} unmatched; ${fmt((r.usageLines / usageSeconds) * 60)} lines/min incl. allocation)`);
-  console.log(`    of which allocation ${((tUsage - tPass) / 1000).toFixed(1)} s`);
-  console.log(`  statements + Merkle  ${((tEnd - tAlloc) / 1000).toFixed(1)} s (${fmt(r.lines.count)} statement lines, ${fmt(r.holders.length)} holders, root ${root.slice(0, 16)}…)`);
-  console.log(`  total                ${total.toFixed(1)} s = ${fmt((r.usageLines / total) * 60)} usage lines per minute`);
-  console.log(`  peak RSS             ${mb(peak())} (before the run: ${mb(rssBefore)})`);
-  const tt = r.totals;
-  console.log(`  conservation         ${tt.gross} = ${tt.managementFee} + ${tt.deductions} + ${tt.allocated} + ${tt.suspense} + ${tt.carriedForward} + ${tt.rounding}: ${tt.gross === tt.managementFee + tt.deductions + tt.allocated + tt.suspense + tt.carriedForward + tt.rounding}`);
+  // Engine, end to end; in a function, so that nothing of it stays alive for the comparison below.
+  const leafCount = await (async () => {
+    t = performance.now();
+    let tRep = 0, tUsage = 0, tPass = 0;
+    const o = await runDistribution({ works: worksPath, usage: dsrPath, parameters: PARAMS }, {
+      onProgress: (phase) => {
+        if (phase === 'repertoire') tRep = performance.now();
+        if (phase === 'usage') tPass = performance.now();
+        if (phase === 'allocation') tUsage = performance.now();
+      },
+    });
+    const tAlloc = performance.now();
+    const tree = buildStatementTree(o.result);
+    const root = toHex(tree.root());
+    const tEnd = performance.now();
+    const r = o.result;
+    const total = (tEnd - t) / 1000;
+    const usageSeconds = (tUsage - tRep) / 1000;
+    console.log('\nengine, end to end (repertoire + usage + allocation + statement lines + Merkle root):');
+    console.log(`  repertoire load      ${((tRep - t) / 1000).toFixed(1)} s (${fmt(r.works.size)} works, ${fmt(o.repertoire.partyIds.length)} parties)`);
+    console.log(`  usage pass + alloc   ${usageSeconds.toFixed(1)} s (${fmt(r.usageLines)} lines, ${fmt(r.unmatchedLines)} unmatched; ${fmt((r.usageLines / usageSeconds) * 60)} lines/min incl. allocation)`);
+    console.log(`    of which allocation ${((tUsage - tPass) / 1000).toFixed(1)} s`);
+    console.log(`  statements + Merkle  ${((tEnd - tAlloc) / 1000).toFixed(1)} s (${fmt(r.lines.count)} statement lines, ${fmt(r.holders.length)} holders, root ${root.slice(0, 16)}…)`);
+    console.log(`  total                ${total.toFixed(1)} s = ${fmt((r.usageLines / total) * 60)} usage lines per minute`);
+    console.log(`  peak RSS             ${mb(peak())} (before the run: ${mb(rssBefore)})`);
+    const tt = r.totals;
+    console.log(`  conservation         ${tt.gross} = ${tt.managementFee} + ${tt.deductions} + ${tt.allocated} + ${tt.suspense} + ${tt.carriedForward} + ${tt.rounding}: ${tt.gross === tt.managementFee + tt.deductions + tt.allocated + tt.suspense + tt.carriedForward + tt.rounding}`);
+
+    return Math.max(r.lines.count, 1_000_000);
+  })();
 
   // Merkle construction alone, over the run's leaves (and over 1M leaves at least).
-  const leafCount = Math.max(r.lines.count, 1_000_000);
-  const leaves: string[] = [];
-  for (let i = 0; i < Math.min(leafCount, 2_000_000); i++) leaves.push(`{"i":${i},"line":"statement line ${i} with some text to make it realistic, like a title"}`);
-  t = performance.now();
-  const buf = Buffer.allocUnsafe(leaves.length * 32);
-  leaves.forEach((l, i) => hashLeafTextInto(l, buf, i * 32));
-  const tLeaves = performance.now();
-  const mt = MerkleTree.fromLeafHashBuffer(buf, leaves.length);
-  const tTree = performance.now();
-  console.log(`\nMerkle (RFC 6962, SHA-256), ${fmt(leaves.length)} leaves: leaf hashing ${fmt(leaves.length / ((tLeaves - t) / 1000))}/s, tree ${fmt(leaves.length / ((tTree - tLeaves) / 1000))} leaves/s, both ${fmt(leaves.length / ((tTree - t) / 1000))} leaves/s (root ${toHex(mt.root()).slice(0, 16)}…)`);
+  {
+    const leaves: string[] = [];
+    for (let i = 0; i < Math.min(leafCount, 2_000_000); i++) leaves.push(`{"i":${i},"line":"statement line ${i} with some text to make it realistic, like a title"}`);
+    t = performance.now();
+    const buf = Buffer.allocUnsafe(leaves.length * 32);
+    leaves.forEach((l, i) => hashLeafTextInto(l, buf, i * 32));
+    const tLeaves = performance.now();
+    const mt = MerkleTree.fromLeafHashBuffer(buf, leaves.length);
+    const tTree = performance.now();
+    console.log(`\nMerkle (RFC 6962, SHA-256), ${fmt(leaves.length)} leaves: leaf hashing ${fmt(leaves.length / ((tLeaves - t) / 1000))}/s, tree ${fmt(leaves.length / ((tTree - tLeaves) / 1000))} leaves/s, both ${fmt(leaves.length / ((tTree - t) / 1000))} leaves/s (root ${toHex(mt.root()).slice(0, 16)}…)`);
+
+    // The same leaves through hashLeaves (the engine's path: bytes in shared memory, hashed on two threads).
+    t = performance.now();
+    const hashed = hashLeaves(leaves);
+    const tHashed = performance.now();
+    const mt2 = MerkleTree.fromLeafHashBuffer(hashed, leaves.length);
+    const tTree2 = performance.now();
+    if (!mt2.root().equals(mt.root())) throw new Error('hashLeaves gave another root');
+    console.log(`  on two threads (hashLeaves): leaf hashing ${fmt(leaves.length / ((tHashed - t) / 1000))}/s, both ${fmt(leaves.length / ((tTree2 - t) / 1000))} leaves/s, same root`);
+  }
 
   // The decimal.js-per-line implementation on the sample, and the engine on the same sample.
   const sample = S < N ? samplePath : dsrPath;
