@@ -150,13 +150,7 @@ export class StatementPageCache {
       page.gzip = { bytes: compressed, etag: gzEtag, headers: { ...common, 'content-encoding': 'gzip', 'content-length': String(compressed.byteLength), etag: gzEtag } };
     }
     if (this.maxEntries <= 0 || sizeOf(page) > this.maxBytes / 4) return page;
-    this.delete(key);
-    this.entries.set(key, page);
-    this.total += sizeOf(page);
-    for (const k of this.entries.keys()) {
-      if (this.entries.size <= this.maxEntries && this.total <= this.maxBytes) break;
-      this.delete(k);
-    }
+    this.store(key, page);
     return page;
   }
 
@@ -167,9 +161,14 @@ export class StatementPageCache {
   alias(alias: string, key: string): void {
     const e = this.entries.get(key);
     if (!e || alias === key) return;
-    this.delete(alias);
-    this.entries.set(alias, e);
-    this.total += sizeOf(e);
+    this.store(alias, e);
+  }
+
+  /** Files `page` under `key` (replacing what was there), then drops the least recently used beyond the bounds. */
+  private store(key: string, page: StatementPage): void {
+    this.delete(key);
+    this.entries.set(key, page);
+    this.total += sizeOf(page);
     for (const k of this.entries.keys()) {
       if (this.entries.size <= this.maxEntries && this.total <= this.maxBytes) break;
       this.delete(k);
