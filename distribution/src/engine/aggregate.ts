@@ -8,17 +8,20 @@
  * match, and points accumulate in doubles while they are exact integers (below 2^53), spilling
  * into a bigint only when they would not be.
  */
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { MatchMethod, MatchResult, UnmatchedReason } from '../matching/matcher';
-import { emptySummary, IssueCollector, type ParseIssue, type ParseOptions, type ParseSummary } from '../parsers/common';
+import { emptySummary, IssueCollector, ParseError, type ParseIssue, type ParseOptions, type ParseSummary } from '../parsers/common';
 import { parseUsageCsv } from '../parsers/csv';
 import { parseDsr, type DsrSummary, type DsrUsageLine } from '../parsers/dsr';
+import { FEED_CONTEXT, FEED_IDENT, FEED_LINE, FEED_PLAYS, FEED_RECORD, IdentReader, type FeedContext, type FeedMessage } from '../parsers/dsr-feed';
 import type { UsageLine } from '../parsers/usage';
 import { detectUsageFormat, hashedChunks, sha256, type UsageFormat } from './input-file';
 import { BucketStore, METHOD_COUNT } from './buckets';
 import type { ResolvedParameters } from './parameters';
 import type { EngineRepertoire } from './repertoire';
 import { AMOUNT_DECIMALS, decimalToUnits } from './units';
+import { startDsrFeed, type DsrFeed } from './usage-feed';
 
 /** Where usage came from: one usage file, service, territory, period and use type. */
 export interface UsageSource {
@@ -74,6 +77,9 @@ export interface UsageAggregates {
 /** Most usage sources (service × territory × use type) one run may have. */
 export const SOURCE_SLOTS = 1 << 16;
 
+/** DSR files of at least this many bytes are parsed on a worker thread by default (~400,000 usage lines). */
+export const FEED_MIN_BYTES = 32 << 20;
+
 /** Options of {@link aggregateUsage}. */
 export interface AggregateOptions extends ParseOptions {
   /** Format; detected from content when omitted. */
@@ -84,6 +90,12 @@ export interface AggregateOptions extends ParseOptions {
   onMatch?: (u: UsageLine, m: MatchResult, source: number) => void;
   /** Called after each batch with the number of usage lines read so far. */
   onProgress?: (lines: number) => void;
+  /**
+   * Parse a DSR on a worker thread while this thread matches and aggregates (same lines, issues,
+   * summary and digest as parsing here). Default: for files of {@link FEED_MIN_BYTES} or more, and
+   * never with `onMatch` (which sees whole usage lines). Falls back to this thread when no worker starts.
+   */
+  parseOnWorker?: boolean;
 }
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
@@ -94,17 +106,17 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
  */
 export async function aggregateUsage(path: string, rep: EngineRepertoire, rp: ResolvedParameters, opts: AggregateOptions = {}): Promise<UsageAggregates> {
   const format = opts.format ?? (await detectUsageFormat(path));
-  const hash = sha256();
-  // Both usage formats are text, decoded chunk by chunk: the read buffer can be reused.
-  const input = hashedChunks(path, hash, true);
   const file = opts.label ?? basename(path);
   const perLine = rp.params.method === 'per_line_amounts';
   const engineSummary = emptySummary();
   const issues = new IssueCollector(engineSummary, opts);
   const parseOpts: ParseOptions = { onError: opts.onError ?? 'fail', ...(opts.rejects ? { rejects: opts.rejects } : {}), ...(opts.maxIssues ? { maxIssues: opts.maxIssues } : {}) };
-  // Without an onMatch observer (which may keep the lines it sees), the DSR parser writes every usage
-  // line into one reused record: no object per line.
-  const stream = format === 'dsr' ? parseDsr(input, { ...parseOpts, fileName: file, ...(opts.onMatch ? {} : { sink: (u) => take(u) }) }) : parseUsageCsv(input, parseOpts);
+  const onWorker = format === 'dsr' && !opts.onMatch && (opts.parseOnWorker ?? (await stat(path)).size >= FEED_MIN_BYTES);
+  const feed = onWorker ? startDsrFeed({ path, fileName: file, onError: parseOpts.onError!, ...(opts.maxIssues ? { maxIssues: opts.maxIssues } : {}), amounts: perLine }) : undefined;
+  // HEAD of a DSR parsed on the worker, once it has sent it.
+  let feedHead: Record<string, string> | undefined;
+  // The parse on this thread, when there is one.
+  let inThread: ReturnType<typeof parseHere> | undefined;
 
   const sources: UsageSource[] = [];
   const sourceWeight: number[] = [];
@@ -125,7 +137,7 @@ export async function aggregateUsage(path: string, rep: EngineRepertoire, rp: Re
       i = sources.length;
       if (i >= SOURCE_SLOTS) throw new RangeError(`more than ${SOURCE_SLOTS} usage sources`);
       const s: UsageSource = { file };
-      const head = format === 'dsr' ? (stream.summary as DsrSummary).head : undefined;
+      const head = format !== 'dsr' ? undefined : inThread ? (inThread.stream.summary as DsrSummary).head : feedHead;
       const service = head?.SenderName ?? head?.ServiceDescription;
       if (service) s.service = service;
       if (territory) s.territory = territory;
@@ -152,8 +164,9 @@ export async function aggregateUsage(path: string, rep: EngineRepertoire, rp: Re
   let pTerr: string | undefined = '\u0000', pUse: string | undefined = '\u0000';
   let pSource = -1;
 
-  // In scratch mode the parser calls `take` while it reads a chunk; the engine's own rejections are
-  // held until the chunk is done, so they reach the rejects sink after the parser's, as with batches.
+  // In scratch mode the parser calls `take` while it reads a chunk (here or on the worker); the
+  // engine's own rejections are held until the chunk is done, so they reach the rejects sink after
+  // the parser's, as with batches.
   const scratch = format === 'dsr' && !opts.onMatch;
   const held: [ParseIssue, string][] = [];
   const reject = (u: UsageLine, field: string, code: string, message: string) => {
@@ -247,15 +260,24 @@ export async function aggregateUsage(path: string, rep: EngineRepertoire, rp: Re
     }
   };
 
-  for await (const batch of stream.batches()) {
-    for (const u of batch as (UsageLine & Partial<DsrUsageLine>)[]) take(u);
+  const flushHeld = () => {
     if (held.length) {
       for (const [issue, raw] of held) issues.error(issue, raw);
       held.length = 0;
     }
     opts.onProgress?.(agg.lines);
+  };
+
+  const fromFeed = feed ? await takeFeed(feed, opts, take, flushHeld, (h) => (feedHead = h)) : undefined;
+  // Parsing on this thread: no worker was asked for, or none could start (then nothing was taken yet).
+  if (!fromFeed) inThread = parseHere(path, format, file, parseOpts, scratch ? take : undefined);
+  if (inThread) {
+    for await (const batch of inThread.stream.batches()) {
+      for (const u of batch as (UsageLine & Partial<DsrUsageLine>)[]) take(u);
+      flushHeld();
+    }
   }
-  const ps = stream.summary;
+  const ps = fromFeed ? fromFeed.summary : inThread!.stream.summary;
   const s = engineSummary;
   s.lines = ps.lines;
   s.accepted = agg.lines;
@@ -266,7 +288,80 @@ export async function aggregateUsage(path: string, rep: EngineRepertoire, rp: Re
   s.warnings.unshift(...ps.warnings);
   if (format === 'dsr') agg.dsr = ps as DsrSummary;
   const { dsr, ...rest } = agg;
-  return { format: rest.format, digest: hash.digest('hex'), sources, buckets: acc.toStore(), unmatched, amountUnits: rest.amountUnits, lines: rest.lines, summary: rest.summary, ...(dsr ? { dsr } : {}) };
+  return { format: rest.format, digest: fromFeed ? fromFeed.digest : inThread!.hash.digest('hex'), sources, buckets: acc.toStore(), unmatched, amountUnits: rest.amountUnits, lines: rest.lines, summary: rest.summary, ...(dsr ? { dsr } : {}) };
+}
+
+/** A usage file parsed on this thread, hashed as it is read. */
+function parseHere(path: string, format: UsageFormat, file: string, parseOpts: ParseOptions, sink: ((u: DsrUsageLine) => void) | undefined) {
+  const hash = sha256();
+  // Both usage formats are text, decoded chunk by chunk: the read buffer can be reused.
+  const input = hashedChunks(path, hash, true);
+  // Without an onMatch observer (which may keep the lines it sees), the DSR parser writes every usage
+  // line into one reused record: no object per line.
+  const stream = format === 'dsr' ? parseDsr(input, { ...parseOpts, fileName: file, ...(sink ? { sink } : {}) }) : parseUsageCsv(input, parseOpts);
+  return { hash, stream };
+}
+
+/**
+ * Takes a feed's batches: each batch's parser rejects go to the sink first, then its lines are
+ * taken through one reused record, then `flush` (the engine's held rejections, progress) runs, as
+ * after a chunk parsed on this thread. `undefined` when the worker could not start (nothing taken).
+ */
+async function takeFeed(
+  feed: DsrFeed,
+  opts: AggregateOptions,
+  take: (u: UsageLine & Partial<DsrUsageLine>) => void,
+  flush: () => void,
+  onHead: (head: Record<string, string>) => void,
+): Promise<{ summary: DsrSummary; digest: string } | undefined> {
+  const u: UsageLine & Partial<DsrUsageLine> = { line: 0, usageId: '', proprietaryIds: [], creators: [], plays: 0 };
+  const contexts: FeedContext[] = [];
+  try {
+    for (;;) {
+      const m: FeedMessage = await feed.next();
+      if (m.t === 'crash' && feed.starting) return undefined;
+      if (m.t !== 'batch') {
+        if (m.t !== 'crash') for (const r of m.rejects) opts.rejects?.push(r);
+        if (m.t === 'end') return { summary: m.summary, digest: m.digest };
+        if (m.t === 'fail') throw new ParseError(m.issue);
+        throw Object.assign(new Error(m.message), { name: m.name, ...(m.code ? { code: m.code } : {}) });
+      }
+      if (m.head) onHead(m.head);
+      for (const r of m.rejects) opts.rejects?.push(r);
+      for (const c of m.contexts) contexts.push(c);
+      const rec = m.records, idents = new IdentReader(m.idents), amounts = m.amounts, ids = m.usageIds;
+      let ident = -1, context = -1;
+      for (let i = 0, at = 0; i < m.count; i++, at += FEED_RECORD) {
+        u.line = rec[at + FEED_LINE]!;
+        u.plays = rec[at + FEED_PLAYS]!;
+        if (rec[at + FEED_IDENT] !== ident) {
+          ident = rec[at + FEED_IDENT]!;
+          idents.next();
+          u.workId = idents.workId;
+          u.iswc = idents.iswc;
+          u.isrc = idents.isrc;
+          u.title = idents.title;
+          u.creators = idents.creators;
+        }
+        if (rec[at + FEED_CONTEXT] !== context) {
+          context = rec[at + FEED_CONTEXT]!;
+          const c = contexts[context]!;
+          u.territory = c.territory;
+          u.useType = c.use;
+          u.currency = c.currency;
+        }
+        if (amounts) {
+          u.amount = amounts[i];
+          u.usageId = ids![i]!;
+        }
+        take(u);
+      }
+      flush();
+      feed.ack();
+    }
+  } finally {
+    await feed.close();
+  }
 }
 
 // Buckets of a work found through its slot line (the rest through a map).

@@ -1,0 +1,286 @@
+/**
+ * A DSR file's usage lines as compact batches for another thread: what the engine's usage pass
+ * reads of each line (line number, plays, the identifiers it matches on, its source context and,
+ * for per-line amounts, its amount and usage id), one batch per input chunk. The parse itself is
+ * {@link parseDsr} in scratch mode, unchanged, so a feed carries exactly the lines, issues and
+ * summary that the parse on the calling thread gives.
+ *
+ * Runs in the worker of `dsr-feed-worker.mjs`; `engine/usage-feed.ts` is the receiving end.
+ */
+import { ParseError, type ParseIssue, type RejectedLine } from './common';
+import { parseDsr, type DsrSummary, type DsrUsageLine } from './dsr';
+import { createHash } from 'node:crypto';
+import { open } from 'node:fs/promises';
+
+/** Numbers per usage line in {@link FeedBatch.records}. */
+export const FEED_RECORD = 4;
+/** Offsets in a record: 1-based line, plays, identifiers (index into the batch's `idents`), context (index into all contexts sent). */
+export const FEED_LINE = 0;
+export const FEED_PLAYS = 1;
+export const FEED_IDENT = 2;
+export const FEED_CONTEXT = 3;
+
+/**
+ * What the matcher reads of a usage line (one entry per run of lines with the same identifiers),
+ * packed for the trip between threads: the strings back to back in one string, and per entry the
+ * lengths of work id, ISWC, ISRC and title (-1: absent), the number of creators and their lengths.
+ * A string or two per batch crosses the thread boundary as one copy, where an object per entry
+ * would be serialised field by field.
+ */
+export interface PackedIdents {
+  chars: string;
+  lengths: Int32Array;
+}
+
+/** Reads {@link PackedIdents} entry after entry. */
+export class IdentReader {
+  private at = 0;
+  private k = 0;
+  workId: string | undefined;
+  iswc: string | undefined;
+  isrc: string | undefined;
+  title: string | undefined;
+  creators: string[] = [];
+  constructor(private readonly p: PackedIdents) {}
+  /** Moves to the next entry. */
+  next(): void {
+    const l = this.p.lengths;
+    this.workId = this.cut(l[this.k++]!);
+    this.iswc = this.cut(l[this.k++]!);
+    this.isrc = this.cut(l[this.k++]!);
+    this.title = this.cut(l[this.k++]!);
+    const n = l[this.k++]!;
+    const creators: string[] = new Array<string>(n);
+    for (let i = 0; i < n; i++) creators[i] = this.cut(l[this.k++]!)!;
+    this.creators = creators;
+  }
+  private cut(n: number): string | undefined {
+    if (n < 0) return undefined;
+    const a = this.at;
+    this.at = a + n;
+    return this.p.chars.slice(a, a + n);
+  }
+}
+
+/** Where a line's usage comes from: its territory, use type (else commercial model) and currency. */
+export interface FeedContext {
+  territory?: string;
+  use?: string;
+  currency?: string;
+}
+
+/** What the receiving end asks of the feed. */
+export interface FeedRequest {
+  path: string;
+  fileName: string;
+  onError: 'fail' | 'quarantine';
+  maxIssues?: number;
+  /** Send each line's amount and usage id (the per-line amounts method needs them). */
+  amounts: boolean;
+  /** How many batches may be sent and not yet taken; the feed waits beyond that. */
+  window: number;
+}
+
+/** One input chunk's usage lines. */
+export interface FeedBatch {
+  t: 'batch';
+  count: number;
+  records: Float64Array;
+  /** The batch's identifier entries; a record's ident is the number of its entry (they come in order). */
+  idents: PackedIdents;
+  /** Contexts first used in this batch (numbered on from those sent before). */
+  contexts: FeedContext[];
+  /** Per line when amounts were asked for. */
+  amounts?: (string | undefined)[];
+  usageIds?: string[];
+  /** Lines the parser set aside while reading the chunk, in order (before the chunk's usage lines are taken). */
+  rejects: RejectedLine[];
+  /** The HEAD record's fields, in the first batch after they are known. */
+  head?: Record<string, string>;
+}
+
+/** The end of a feed: the parse summary and the file's SHA-256. */
+export interface FeedEnd {
+  t: 'end';
+  summary: DsrSummary;
+  digest: string;
+  rejects: RejectedLine[];
+}
+
+/** The parse stopped on a bad line (`fail` mode): the issue, and what went to the rejects sink up to it. */
+export interface FeedFail {
+  t: 'fail';
+  issue: ParseIssue;
+  rejects: RejectedLine[];
+}
+
+/** Anything else went wrong. */
+export interface FeedCrash {
+  t: 'crash';
+  name: string;
+  message: string;
+  code?: string;
+}
+
+/** A message from the feed. */
+export type FeedMessage = FeedBatch | FeedEnd | FeedFail | FeedCrash;
+
+const CHUNK = 1 << 20;
+
+/**
+ * Parses `req.path` and sends its usage lines with `send`, one batch per input chunk, waiting on
+ * `taken` whenever `req.window` batches are outstanding. Resolves after the final message.
+ */
+export async function feedDsr(req: FeedRequest, send: (m: FeedMessage, transfer?: ArrayBuffer[]) => void, taken: () => Promise<void>): Promise<void> {
+  const hash = createHash('sha256');
+  let rejects: RejectedLine[] = [];
+  let records = new Float64Array(FEED_RECORD * 16384);
+  let count = 0;
+  let chars = '';
+  let lengths = new Int32Array(1 << 16);
+  let nl = 0;
+  let nIdents = 0;
+  const put = (v: string | undefined) => {
+    if (nl === lengths.length) {
+      const grown = new Int32Array(nl * 2);
+      grown.set(lengths);
+      lengths = grown;
+    }
+    if (v === undefined) lengths[nl++] = -1;
+    else {
+      lengths[nl++] = v.length;
+      chars += v;
+    }
+  };
+  let contexts: FeedContext[] = [];
+  let amounts: (string | undefined)[] = [];
+  let usageIds: string[] = [];
+  let outstanding = 0;
+  let headSent = false;
+
+  // The previous line's identifiers (compared by identity, as the usage pass does) and context.
+  let pWorkId: string | undefined, pIswc: string | undefined, pIsrc: string | undefined, pTitle: string | undefined;
+  let pCreators: readonly string[] | undefined;
+  let pIdent = -1;
+  let pTerr: string | undefined = '\u0000', pUse: string | undefined = '\u0000', pCur: string | undefined = '\u0000';
+  let pContext = -1;
+  const contextIndex = new Map<string, number>();
+
+  const take = (u: DsrUsageLine): void => {
+    if (pIdent < 0 || u.workId !== pWorkId || u.iswc !== pIswc || u.isrc !== pIsrc || u.title !== pTitle || u.creators !== pCreators) {
+      pIdent = nIdents++;
+      put(u.workId);
+      put(u.iswc);
+      put(u.isrc);
+      put(u.title);
+      const cs = u.creators;
+      put(undefined);
+      lengths[nl - 1] = cs.length;
+      for (let i = 0; i < cs.length; i++) put(cs[i]);
+      pWorkId = u.workId;
+      pIswc = u.iswc;
+      pIsrc = u.isrc;
+      pTitle = u.title;
+      pCreators = u.creators;
+    }
+    const use = u.useType ?? u.commercialModel;
+    if (u.territory !== pTerr || use !== pUse || u.currency !== pCur) {
+      // Keys of fields that may be absent: a NUL-free marker for "absent" keeps "" and undefined apart.
+      const key = `${u.territory ?? '\u0000'}\u0001${use ?? '\u0000'}\u0001${u.currency ?? '\u0000'}`;
+      let c = contextIndex.get(key);
+      if (c === undefined) {
+        c = contextIndex.size;
+        contextIndex.set(key, c);
+        const x: FeedContext = {};
+        if (u.territory !== undefined) x.territory = u.territory;
+        if (use !== undefined) x.use = use;
+        if (u.currency !== undefined) x.currency = u.currency;
+        contexts.push(x);
+      }
+      pContext = c;
+      pTerr = u.territory;
+      pUse = use;
+      pCur = u.currency;
+    }
+    if ((count + 1) * FEED_RECORD > records.length) {
+      const grown = new Float64Array(records.length * 2);
+      grown.set(records);
+      records = grown;
+    }
+    const at = count * FEED_RECORD;
+    records[at + FEED_LINE] = u.line;
+    records[at + FEED_PLAYS] = u.plays;
+    records[at + FEED_IDENT] = pIdent;
+    records[at + FEED_CONTEXT] = pContext;
+    count++;
+    if (req.amounts) {
+      amounts.push(u.amount);
+      usageIds.push(u.usageId);
+    }
+  };
+
+  async function* chunks(): AsyncGenerator<Buffer> {
+    const fh = await open(req.path, 'r');
+    try {
+      const buf = Buffer.allocUnsafe(CHUNK);
+      for (;;) {
+        const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
+        if (bytesRead === 0) break;
+        const b = buf.subarray(0, bytesRead);
+        hash.update(b);
+        yield b;
+      }
+    } finally {
+      await fh.close();
+    }
+  }
+
+  const stream = parseDsr(chunks(), {
+    onError: req.onError,
+    rejects: { push: (r: RejectedLine) => rejects.push(r) },
+    ...(req.maxIssues !== undefined ? { maxIssues: req.maxIssues } : {}),
+    fileName: req.fileName,
+    sink: take,
+  });
+  try {
+    for await (const _ of stream.batches()) {
+      const b: FeedBatch = { t: 'batch', count, records: records.slice(0, count * FEED_RECORD), idents: { chars, lengths: lengths.slice(0, nl) }, contexts, rejects };
+      if (req.amounts) {
+        b.amounts = amounts;
+        b.usageIds = usageIds;
+        amounts = [];
+        usageIds = [];
+      }
+      if (!headSent && stream.summary.head) {
+        b.head = stream.summary.head;
+        headSent = true;
+      }
+      send(b, [b.records.buffer as ArrayBuffer, b.idents.lengths.buffer as ArrayBuffer]);
+      count = 0;
+      chars = '';
+      nl = 0;
+      nIdents = 0;
+      contexts = [];
+      rejects = [];
+      // A batch's identifiers are its own: its first line names them again.
+      pIdent = -1;
+      outstanding++;
+      while (outstanding >= req.window) {
+        await taken();
+        outstanding--;
+      }
+    }
+  } catch (e) {
+    if (e instanceof ParseError) {
+      // The issue as the parser raised it is the last one it set aside (the collector does so before throwing).
+      const last = rejects[rejects.length - 1];
+      const issue: ParseIssue = last ? { line: last.line, code: last.code, message: last.message, ...(last.field !== undefined ? { field: last.field } : {}) } : e.toIssue();
+      send({ t: 'fail', issue, rejects });
+      return;
+    }
+    const err = e as NodeJS.ErrnoException;
+    send({ t: 'crash', name: err?.name ?? 'Error', message: err?.message ?? String(e), ...(err?.code ? { code: err.code } : {}) });
+    return;
+  }
+  send({ t: 'end', summary: stream.summary, digest: hash.digest('hex'), rejects });
+}
