@@ -9,6 +9,7 @@
  * into a bigint only when they would not be.
  */
 import { stat } from 'node:fs/promises';
+import { RecentKeys } from '../recent-keys';
 import { basename } from 'node:path';
 import type { MatchMethod, MatchResult, UnmatchedReason } from '../matching/matcher';
 import { emptySummary, IssueCollector, ParseError, type ParseIssue, type ParseOptions, type ParseSummary } from '../parsers/common';
@@ -160,9 +161,8 @@ export async function aggregateUsage(path: string, rep: EngineRepertoire, rp: Re
   let pReason: UnmatchedReason = 'UNMATCHED.NOT_FOUND';
   // Only built for an onMatch observer.
   let pResult: MatchResult | undefined;
-  // Memo of the previous line's source.
-  let pTerr: string | undefined = '\u0000', pUse: string | undefined = '\u0000';
-  let pSource = -1;
+  // The last few sources by territory and use type.
+  const recentSources = new RecentKeys<string | undefined, string | undefined, undefined>();
 
   // In scratch mode the parser calls `take` while it reads a chunk (here or on the worker); the
   // engine's own rejections are held until the chunk is done, so they reach the rejects sink after
@@ -178,12 +178,8 @@ export async function aggregateUsage(path: string, rep: EngineRepertoire, rp: Re
 
   const take = (u: UsageLine & Partial<DsrUsageLine>): void => {
     const terr = u.territory, use = u.useType ?? u.commercialModel;
-    if (terr !== pTerr || use !== pUse || pSource < 0) {
-      pSource = sourceOf(terr, use);
-      pTerr = terr;
-      pUse = use;
-    }
-    const src = pSource;
+    let src = recentSources.get(terr, use, undefined);
+    if (src < 0) recentSources.set(terr, use, undefined, (src = sourceOf(terr, use)));
 
     let points = 0;
     // Exact points beyond what a double holds (per-line amounts, or plays × weight past 2^53).

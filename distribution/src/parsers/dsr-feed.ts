@@ -9,6 +9,7 @@
  */
 import { ParseError, type ParseIssue, type RejectedLine } from './common';
 import { parseDsr, type DsrSummary, type DsrUsageLine } from './dsr';
+import { RecentKeys } from '../recent-keys';
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 
@@ -162,9 +163,26 @@ export async function feedDsr(req: FeedRequest, send: (m: FeedMessage, transfer?
   let pWorkId: string | undefined, pIswc: string | undefined, pIsrc: string | undefined, pTitle: string | undefined;
   let pCreators: readonly string[] | undefined;
   let pIdent = -1;
-  let pTerr: string | undefined = '\u0000', pUse: string | undefined = '\u0000', pCur: string | undefined = '\u0000';
-  let pContext = -1;
   const contextIndex = new Map<string, number>();
+  const recent = new RecentKeys<string | undefined, string | undefined, string | undefined>();
+  const contextOf = (terr: string | undefined, use: string | undefined, cur: string | undefined): number => {
+    const r = recent.get(terr, use, cur);
+    if (r >= 0) return r;
+    // Keys of fields that may be absent: a NUL marker for "absent" keeps "" and undefined apart.
+    const key = `${terr ?? '\u0000'}\u0001${use ?? '\u0000'}\u0001${cur ?? '\u0000'}`;
+    let c = contextIndex.get(key);
+    if (c === undefined) {
+      c = contextIndex.size;
+      contextIndex.set(key, c);
+      const x: FeedContext = {};
+      if (terr !== undefined) x.territory = terr;
+      if (use !== undefined) x.use = use;
+      if (cur !== undefined) x.currency = cur;
+      contexts.push(x);
+    }
+    recent.set(terr, use, cur, c);
+    return c;
+  };
 
   const take = (u: DsrUsageLine): void => {
     if (pIdent < 0 || u.workId !== pWorkId || u.iswc !== pIswc || u.isrc !== pIsrc || u.title !== pTitle || u.creators !== pCreators) {
@@ -183,25 +201,7 @@ export async function feedDsr(req: FeedRequest, send: (m: FeedMessage, transfer?
       pTitle = u.title;
       pCreators = u.creators;
     }
-    const use = u.useType ?? u.commercialModel;
-    if (u.territory !== pTerr || use !== pUse || u.currency !== pCur) {
-      // Keys of fields that may be absent: a NUL-free marker for "absent" keeps "" and undefined apart.
-      const key = `${u.territory ?? '\u0000'}\u0001${use ?? '\u0000'}\u0001${u.currency ?? '\u0000'}`;
-      let c = contextIndex.get(key);
-      if (c === undefined) {
-        c = contextIndex.size;
-        contextIndex.set(key, c);
-        const x: FeedContext = {};
-        if (u.territory !== undefined) x.territory = u.territory;
-        if (use !== undefined) x.use = use;
-        if (u.currency !== undefined) x.currency = u.currency;
-        contexts.push(x);
-      }
-      pContext = c;
-      pTerr = u.territory;
-      pUse = use;
-      pCur = u.currency;
-    }
+    const context = contextOf(u.territory, u.useType ?? u.commercialModel, u.currency);
     if ((count + 1) * FEED_RECORD > records.length) {
       const grown = new Float64Array(records.length * 2);
       grown.set(records);
@@ -211,7 +211,7 @@ export async function feedDsr(req: FeedRequest, send: (m: FeedMessage, transfer?
     records[at + FEED_LINE] = u.line;
     records[at + FEED_PLAYS] = u.plays;
     records[at + FEED_IDENT] = pIdent;
-    records[at + FEED_CONTEXT] = pContext;
+    records[at + FEED_CONTEXT] = context;
     count++;
     if (req.amounts) {
       amounts.push(u.amount);

@@ -93,6 +93,10 @@ export interface DsrOptions extends ParseOptions {
  * (never missing keys), and the usage id is built only when somebody reads it.
  */
 class ScratchUsageLine implements DsrUsageLine {
+  /** The resource, block work and summary record the fields were last filled from ({@link fillUsage}). */
+  filledRes: Resource | undefined | null = null;
+  filledWork: Resource | undefined | null = null;
+  filledSy: DsrSummaryRecord | undefined | null = null;
   line = 0;
   recordType = '';
   blockId = '';
@@ -170,6 +174,11 @@ function baseType(t: string): string {
 /** Splits a multi-value cell on unescaped pipes and unescapes `\|` and `\\`. */
 export function splitMulti(cell: string): string[] {
   if (cell === '') return [];
+  if (cell.indexOf('\\') < 0 && cell.indexOf('|') < 0) {
+    // One value, the common case: no arrays built to split, trim and filter it.
+    const t = cell.trim();
+    return t === '' ? [] : [t];
+  }
   if (cell.indexOf('\\') < 0) return cell.split('|').map((s) => s.trim()).filter((s) => s !== '');
   const out: string[] = [];
   let cur = '';
@@ -408,27 +417,36 @@ function fillUsage(
   plays: number,
 ): void {
   u.summaryRecordId = sid;
-  u.resourceReference = res?.ref;
-  u.dspResourceId = res?.dspResourceId;
-  u.isrc = res?.isrc;
-  u.title = res?.title;
-  u.displayArtist = res?.displayArtist;
-  u.creators = res ? res.creators : NO_STRINGS;
-  u.proprietaryIds = res ? res.proprietaryIds : NO_STRINGS;
-  u.iswc = res?.iswc;
-  if (work) {
-    if (!u.iswc && work.iswc) u.iswc = work.iswc;
-    if (!u.creators.length) u.creators = work.creators;
-    if (!u.title && work.title) u.title = work.title;
-    if (work.proprietaryIds.length) u.proprietaryIds = [...u.proprietaryIds, ...work.proprietaryIds];
+  // A block's lines mostly share their resource and summary record: their fields are written
+  // again only when those change (the record is the caller's to read, never to write).
+  if (res !== u.filledRes || work !== u.filledWork) {
+    u.filledRes = res;
+    u.filledWork = work;
+    u.resourceReference = res?.ref;
+    u.dspResourceId = res?.dspResourceId;
+    u.isrc = res?.isrc;
+    u.title = res?.title;
+    u.displayArtist = res?.displayArtist;
+    u.creators = res ? res.creators : NO_STRINGS;
+    u.proprietaryIds = res ? res.proprietaryIds : NO_STRINGS;
+    u.iswc = res?.iswc;
+    if (work) {
+      if (!u.iswc && work.iswc) u.iswc = work.iswc;
+      if (!u.creators.length) u.creators = work.creators;
+      if (!u.title && work.title) u.title = work.title;
+      if (work.proprietaryIds.length) u.proprietaryIds = [...u.proprietaryIds, ...work.proprietaryIds];
+    }
   }
   u.releaseTitle = releaseTitle || undefined;
   u.amount = revenue || undefined;
   u.price = price || undefined;
   u.useType = useType || undefined;
-  u.commercialModel = sy?.commercialModel || undefined;
-  u.territory = sy?.territory || undefined;
-  u.currency = sy?.currency || undefined;
+  if (sy !== u.filledSy) {
+    u.filledSy = sy;
+    u.commercialModel = sy?.commercialModel || undefined;
+    u.territory = sy?.territory || undefined;
+    u.currency = sy?.currency || undefined;
+  }
   u.plays = plays;
 }
 
