@@ -97,6 +97,36 @@ export interface AggregateOptions extends ParseOptions {
    * never with `onMatch` (which sees whole usage lines). Falls back to this thread when no worker starts.
    */
   parseOnWorker?: boolean;
+  /** A parse started earlier with {@link startUsageParse} on the same file, options and parameters. */
+  started?: StartedUsageParse;
+}
+
+/** A usage file's format, and its worker parse when it has one, started ahead of the usage pass. */
+export interface StartedUsageParse {
+  readonly path: string;
+  readonly format: UsageFormat;
+  readonly feed: DsrFeed | undefined;
+  /** Stops the worker if the usage pass never comes (e.g. the repertoire could not be loaded). */
+  cancel(): Promise<void>;
+}
+
+/** Batches a parse started ahead of the usage pass may hold: ~0.5 MB each, a few seconds of parsing. */
+export const EARLY_FEED_WINDOW = 192;
+
+/**
+ * Detects the usage file's format and, for a DSR parsed on a worker, starts the parse now, so it
+ * runs while the caller loads the repertoire; up to {@link EARLY_FEED_WINDOW} batches wait for the
+ * usage pass. Pass the result to {@link aggregateUsage} as `started`, or cancel it.
+ */
+export async function startUsageParse(path: string, rp: ResolvedParameters, opts: AggregateOptions = {}): Promise<StartedUsageParse> {
+  const format = opts.format ?? (await detectUsageFormat(path));
+  const onWorker = format === 'dsr' && !opts.onMatch && (opts.parseOnWorker ?? (await stat(path)).size >= FEED_MIN_BYTES);
+  const feed = onWorker ? startDsrFeed(feedRequest(path, rp, opts), EARLY_FEED_WINDOW) : undefined;
+  return { path, format, feed, cancel: async () => void (await feed?.close()) };
+}
+
+function feedRequest(path: string, rp: ResolvedParameters, opts: AggregateOptions) {
+  return { path, fileName: opts.label ?? basename(path), onError: opts.onError ?? 'fail', ...(opts.maxIssues ? { maxIssues: opts.maxIssues } : {}), amounts: rp.params.method === 'per_line_amounts' } as const;
 }
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
@@ -106,14 +136,15 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
  * @throws ParseError in `fail` mode on the first bad line.
  */
 export async function aggregateUsage(path: string, rep: EngineRepertoire, rp: ResolvedParameters, opts: AggregateOptions = {}): Promise<UsageAggregates> {
-  const format = opts.format ?? (await detectUsageFormat(path));
+  if (opts.started && opts.started.path !== path) throw new Error(`usage parse started on ${opts.started.path}, not ${path}`);
+  const format = opts.started?.format ?? opts.format ?? (await detectUsageFormat(path));
   const file = opts.label ?? basename(path);
   const perLine = rp.params.method === 'per_line_amounts';
   const engineSummary = emptySummary();
   const issues = new IssueCollector(engineSummary, opts);
   const parseOpts: ParseOptions = { onError: opts.onError ?? 'fail', ...(opts.rejects ? { rejects: opts.rejects } : {}), ...(opts.maxIssues ? { maxIssues: opts.maxIssues } : {}) };
-  const onWorker = format === 'dsr' && !opts.onMatch && (opts.parseOnWorker ?? (await stat(path)).size >= FEED_MIN_BYTES);
-  const feed = onWorker ? startDsrFeed({ path, fileName: file, onError: parseOpts.onError!, ...(opts.maxIssues ? { maxIssues: opts.maxIssues } : {}), amounts: perLine }) : undefined;
+  const onWorker = !opts.started && format === 'dsr' && !opts.onMatch && (opts.parseOnWorker ?? (await stat(path)).size >= FEED_MIN_BYTES);
+  const feed = opts.started ? opts.started.feed : onWorker ? startDsrFeed(feedRequest(path, rp, opts)) : undefined;
   // HEAD of a DSR parsed on the worker, once it has sent it.
   let feedHead: Record<string, string> | undefined;
   // The parse on this thread, when there is one.

@@ -72,6 +72,12 @@ describe('EngineRepertoire columns', () => {
     expect(rep.matcher.method).toBe('title_creator');
     expect(rep.match({ title: 'Yesterday', creators: ['Paul'] })).toBe(-1);
     expect(rep.matcher.result(-1)).toEqual({ matched: false, reason: 'UNMATCHED.AMBIGUOUS_TITLE', candidates: ['W2', 'W3'] });
+    // Building the title index ahead changes no answer.
+    const again = await loadRepertoire({ path }, 'performing');
+    again.matcher.prepare();
+    expect(again.match({ title: 'yesterday', creators: ['P. McCartney'] })).toBe(1);
+    expect(again.match({ title: 'Yesterday', creators: ['Paul'] })).toBe(-1);
+    expect(again.matcher.reason).toBe('UNMATCHED.AMBIGUOUS_TITLE');
     rep.addRecording('GB-AAA-01-00001', 'W3');
     expect(rep.match({ isrc: 'GBAAA0100001' })).toBe(2);
     expect(rep.matcher.result(2)).toEqual({ matched: true, workId: 'W3', method: 'isrc' });

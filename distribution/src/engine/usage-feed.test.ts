@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ParseError, type RejectedLine } from '../parsers/common';
 import { parseDsr } from '../parsers/dsr';
-import { aggregateUsage, type UsageAggregates } from './aggregate';
+import { aggregateUsage, startUsageParse, type UsageAggregates } from './aggregate';
 import { resolveParameters, type DistributionParameters } from './parameters';
 import { loadRepertoire, type EngineRepertoire } from './repertoire';
 import { tempDir, writeWorksCsv } from './test-helpers';
@@ -153,6 +153,26 @@ describe('usage pass with the DSR parsed on a worker thread', () => {
         if (mode === 'quarantine') expect(here.rejects.at(-1)!.code).toMatch(/^DSR\.(FOOT_MISMATCH|MISSING_FOOTER)$/);
       }
     }
+  });
+
+  it('takes a parse started before the repertoire was loaded, with the same outcome; a cancelled one stops', async () => {
+    const dir = await tempDir();
+    const path = await writeDsr(dir, 12_000);
+    const rp = resolveParameters(base);
+    const rejects: RejectedLine[] = [];
+    const started = await startUsageParse(path, rp, { onError: 'quarantine', rejects, parseOnWorker: true });
+    expect(started.feed).toBeDefined();
+    const rep = await repertoire(dir);
+    const early = await aggregateUsage(path, rep, rp, { onError: 'quarantine', rejects, started });
+    const hereRejects: RejectedLine[] = [];
+    const here = await aggregateUsage(path, rep, rp, { onError: 'quarantine', rejects: hereRejects, parseOnWorker: false });
+    expect(plain(early)).toEqual(plain(here));
+    expect(rejects).toEqual(hereRejects);
+    const other = await startUsageParse(path, rp, { parseOnWorker: true });
+    await expect(aggregateUsage(join(dir, 'elsewhere.tsv'), rep, rp, { started: other })).rejects.toThrow(/started on/);
+    await other.cancel();
+    const small = await startUsageParse(path, rp);
+    expect(small.feed).toBeUndefined();
   });
 
   it('sends every usage line once when it must wait for each batch to be taken', async () => {

@@ -1,13 +1,14 @@
 /**
  * The receiving end of a DSR feed: a worker thread reads, hashes and parses the usage file
  * (`parsers/dsr-feed.ts`) while the calling thread matches and aggregates the lines it sends, so a
- * large DSR's usage pass uses two cores. At most {@link FEED_WINDOW} batches (input megabytes) are
- * in flight, so memory stays bounded whichever side is slower.
+ * large DSR's usage pass uses two cores. The worker parses at most a window of batches (input
+ * megabytes) ahead and holds them itself, sending a few at a time, so memory stays bounded
+ * whichever side is slower.
  */
 import { Worker } from 'node:worker_threads';
 import type { FeedMessage, FeedRequest } from '../parsers/dsr-feed';
 
-/** Batches the worker may send ahead of the matching; each is one megabyte of input. */
+/** Batches the worker may parse ahead of the matching (each is one megabyte of input). */
 export const FEED_WINDOW = 16;
 
 /** A running feed: its messages in order. */

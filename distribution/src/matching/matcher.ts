@@ -231,6 +231,14 @@ export class WorkMatcher {
     return true;
   }
 
+  /**
+   * Builds now what is otherwise built on first use (the title index), e.g. so that two runs over
+   * the same repertoire start from the same state.
+   */
+  prepare(): void {
+    void this.byTitle;
+  }
+
   /** Links a recording (ISRC) to a work. A medley may link one ISRC to several works. */
   addRecording(isrc: string, workId: string): void {
     const n = normaliseIsrc(isrc);

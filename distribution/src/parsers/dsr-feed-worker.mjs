@@ -7,27 +7,8 @@ import { register } from 'tsx/esm/api';
 register();
 const { feedDsr } = await import('./dsr-feed.ts');
 
-let acks = 0;
-let wake = null;
-parentPort.on('message', () => {
-  acks++;
-  if (wake) {
-    const w = wake;
-    wake = null;
-    w();
-  }
+await feedDsr(workerData, {
+  send: (m, transfer) => parentPort.postMessage(m, transfer),
+  onTaken: (listener) => parentPort.on('message', listener),
 });
-const taken = () => {
-  if (acks > 0) {
-    acks--;
-    return Promise.resolve();
-  }
-  return new Promise((resolve) => {
-    wake = () => {
-      acks--;
-      resolve();
-    };
-  });
-};
-await feedDsr(workerData, (m, transfer) => parentPort.postMessage(m, transfer ?? []), taken);
 parentPort.close();

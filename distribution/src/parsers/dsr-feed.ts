@@ -78,7 +78,7 @@ export interface FeedRequest {
   maxIssues?: number;
   /** Send each line's amount and usage id (the per-line amounts method needs them). */
   amounts: boolean;
-  /** How many batches may be sent and not yet taken; the feed waits beyond that. */
+  /** How many batches the feed may parse ahead of the receiver; it waits beyond that. */
   window: number;
 }
 
@@ -128,11 +128,51 @@ export type FeedMessage = FeedBatch | FeedEnd | FeedFail | FeedCrash;
 
 const CHUNK = 1 << 20;
 
+/** The worker's end of a feed: how messages leave, and the news that the receiver took a batch. */
+export interface FeedPort {
+  send(m: FeedMessage, transfer: ArrayBuffer[]): void;
+  /** Registers `listener`, called once for every batch the receiver has taken. */
+  onTaken(listener: () => void): void;
+}
+
 /**
- * Parses `req.path` and sends its usage lines with `send`, one batch per input chunk, waiting on
- * `taken` whenever `req.window` batches are outstanding. Resolves after the final message.
+ * Batches sent to the receiver and not yet taken. The rest of the backlog (up to `req.window`) is
+ * held here, in the worker's heap, which is dropped whole when the worker ends: a backlog kept on
+ * the receiving side would grow the heap that also holds the repertoire.
  */
-export async function feedDsr(req: FeedRequest, send: (m: FeedMessage, transfer?: ArrayBuffer[]) => void, taken: () => Promise<void>): Promise<void> {
+const SEND_AHEAD = 4;
+
+/**
+ * Parses `req.path` and sends its usage lines through `port`, one batch per input chunk; it parses
+ * ahead of the receiver by at most `req.window` batches. Resolves once the final message is sent.
+ */
+export async function feedDsr(req: FeedRequest, port: FeedPort): Promise<void> {
+  const outbox: [FeedMessage, ArrayBuffer[]][] = [];
+  let inFlight = 0;
+  let wake: (() => void) | undefined;
+  const pump = () => {
+    while (outbox.length > 0 && inFlight < SEND_AHEAD) {
+      const [m, transfer] = outbox.shift()!;
+      port.send(m, transfer);
+      if (m.t === 'batch') inFlight++;
+    }
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  port.onTaken(() => {
+    inFlight--;
+    pump();
+  });
+  const post = (m: FeedMessage, transfer: ArrayBuffer[] = []) => {
+    outbox.push([m, transfer]);
+    pump();
+  };
+  /** Waits until the outbox holds fewer than `n` messages. */
+  const until = async (n: number) => {
+    while (outbox.length >= n) await new Promise<void>((resolve) => (wake = resolve));
+  };
+
   const hash = createHash('sha256');
   let rejects: RejectedLine[] = [];
   let records = new Float64Array(FEED_RECORD * 16384);
@@ -156,7 +196,6 @@ export async function feedDsr(req: FeedRequest, send: (m: FeedMessage, transfer?
   let contexts: FeedContext[] = [];
   let amounts: (string | undefined)[] = [];
   let usageIds: string[] = [];
-  let outstanding = 0;
   let headSent = false;
 
   // The previous line's identifiers (compared by identity, as the usage pass does) and context.
@@ -244,6 +283,9 @@ export async function feedDsr(req: FeedRequest, send: (m: FeedMessage, transfer?
   });
   try {
     for await (const _ of stream.batches()) {
+      // Reading a character flattens the concatenation: the batch then no longer holds on to the
+      // pieces of decoded text its strings were cut from.
+      chars.charCodeAt(0);
       const b: FeedBatch = { t: 'batch', count, records: records.slice(0, count * FEED_RECORD), idents: { chars, lengths: lengths.slice(0, nl) }, contexts, rejects };
       if (req.amounts) {
         b.amounts = amounts;
@@ -255,7 +297,7 @@ export async function feedDsr(req: FeedRequest, send: (m: FeedMessage, transfer?
         b.head = stream.summary.head;
         headSent = true;
       }
-      send(b, [b.records.buffer as ArrayBuffer, b.idents.lengths.buffer as ArrayBuffer]);
+      post(b, [b.records.buffer as ArrayBuffer, b.idents.lengths.buffer as ArrayBuffer]);
       count = 0;
       chars = '';
       nl = 0;
@@ -264,23 +306,21 @@ export async function feedDsr(req: FeedRequest, send: (m: FeedMessage, transfer?
       rejects = [];
       // A batch's identifiers are its own: its first line names them again.
       pIdent = -1;
-      outstanding++;
-      while (outstanding >= req.window) {
-        await taken();
-        outstanding--;
-      }
+      await until(req.window);
     }
   } catch (e) {
     if (e instanceof ParseError) {
       // The issue as the parser raised it is the last one it set aside (the collector does so before throwing).
       const last = rejects[rejects.length - 1];
       const issue: ParseIssue = last ? { line: last.line, code: last.code, message: last.message, ...(last.field !== undefined ? { field: last.field } : {}) } : e.toIssue();
-      send({ t: 'fail', issue, rejects });
-      return;
+      post({ t: 'fail', issue, rejects });
+    } else {
+      const err = e as NodeJS.ErrnoException;
+      post({ t: 'crash', name: err?.name ?? 'Error', message: err?.message ?? String(e), ...(err?.code ? { code: err.code } : {}) });
     }
-    const err = e as NodeJS.ErrnoException;
-    send({ t: 'crash', name: err?.name ?? 'Error', message: err?.message ?? String(e), ...(err?.code ? { code: err.code } : {}) });
+    await until(1);
     return;
   }
-  send({ t: 'end', summary: stream.summary, digest: hash.digest('hex'), rejects });
+  post({ t: 'end', summary: stream.summary, digest: hash.digest('hex'), rejects });
+  await until(1);
 }
