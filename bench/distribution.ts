@@ -28,13 +28,11 @@ import { parseDsr } from '../distribution/src/parsers/dsr';
 import { toHex } from '../distribution/src/merkle/verify';
 
 // Usage lines are short-lived objects that arrive in batches of ~10k: a larger young generation lets
-// them die young instead of being promoted, which halves the time spent in garbage collection.
-// Large buffers are mapped and unmapped on their own (glibc), as `npm run distribute` and `npm start`
-// run: otherwise the arenas keep the high-water mark of the parse's in-flight batches after they are freed.
+// them die young instead of being promoted, which halves the time spent in garbage collection
+// (`npm run distribute` runs with the same flag).
 const SEMI_SPACE = '--max-semi-space-size=64';
 if (!process.execArgv.includes(SEMI_SPACE)) {
-  const env = { ...process.env, MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '131072' };
-  const child = spawnSync(process.execPath, [...process.execArgv, SEMI_SPACE, ...process.argv.slice(1)], { stdio: 'inherit', env });
+  const child = spawnSync(process.execPath, [...process.execArgv, SEMI_SPACE, ...process.argv.slice(1)], { stdio: 'inherit' });
   process.exit(child.status ?? 1);
 }
 

@@ -137,24 +137,37 @@ export interface FeedPort {
 
 /**
  * Batches sent to the receiver and not yet taken. The rest of the backlog (up to `req.window`) is
- * held here, in the worker's heap, which is dropped whole when the worker ends: a backlog kept on
- * the receiving side would grow the heap that also holds the repertoire.
+ * held here, in the worker's JavaScript heap, which is dropped whole when the worker ends: a
+ * backlog kept on the receiving side would grow the heap that also holds the repertoire, and one
+ * kept in typed arrays would leave its high-water mark in the process's malloc arenas.
  */
 const SEND_AHEAD = 4;
+
+/** A batch waiting in the backlog: its numbers in plain arrays until it is sent. */
+interface HeldBatch {
+  batch: Omit<FeedBatch, 'records' | 'idents'>;
+  records: number[];
+  chars: string;
+  lengths: number[];
+}
 
 /**
  * Parses `req.path` and sends its usage lines through `port`, one batch per input chunk; it parses
  * ahead of the receiver by at most `req.window` batches. Resolves once the final message is sent.
  */
 export async function feedDsr(req: FeedRequest, port: FeedPort): Promise<void> {
-  const outbox: [FeedMessage, ArrayBuffer[]][] = [];
+  const outbox: (HeldBatch | FeedMessage)[] = [];
   let inFlight = 0;
   let wake: (() => void) | undefined;
   const pump = () => {
     while (outbox.length > 0 && inFlight < SEND_AHEAD) {
-      const [m, transfer] = outbox.shift()!;
-      port.send(m, transfer);
-      if (m.t === 'batch') inFlight++;
+      const m = outbox.shift()!;
+      if ('batch' in m) {
+        const records = new Float64Array(m.records);
+        const lengths = new Int32Array(m.lengths);
+        port.send({ ...m.batch, records, idents: { chars: m.chars, lengths } } as FeedBatch, [records.buffer, lengths.buffer]);
+        inFlight++;
+      } else port.send(m, []);
     }
     const w = wake;
     wake = undefined;
@@ -164,8 +177,8 @@ export async function feedDsr(req: FeedRequest, port: FeedPort): Promise<void> {
     inFlight--;
     pump();
   });
-  const post = (m: FeedMessage, transfer: ArrayBuffer[] = []) => {
-    outbox.push([m, transfer]);
+  const post = (m: HeldBatch | FeedMessage) => {
+    outbox.push(m);
     pump();
   };
   /** Waits until the outbox holds fewer than `n` messages. */
@@ -286,7 +299,7 @@ export async function feedDsr(req: FeedRequest, port: FeedPort): Promise<void> {
       // Reading a character flattens the concatenation: the batch then no longer holds on to the
       // pieces of decoded text its strings were cut from.
       chars.charCodeAt(0);
-      const b: FeedBatch = { t: 'batch', count, records: records.slice(0, count * FEED_RECORD), idents: { chars, lengths: lengths.slice(0, nl) }, contexts, rejects };
+      const b: HeldBatch['batch'] = { t: 'batch', count, contexts, rejects };
       if (req.amounts) {
         b.amounts = amounts;
         b.usageIds = usageIds;
@@ -297,7 +310,7 @@ export async function feedDsr(req: FeedRequest, port: FeedPort): Promise<void> {
         b.head = stream.summary.head;
         headSent = true;
       }
-      post(b, [b.records.buffer as ArrayBuffer, b.idents.lengths.buffer as ArrayBuffer]);
+      post({ batch: b, records: Array.from(records.subarray(0, count * FEED_RECORD)), chars, lengths: Array.from(lengths.subarray(0, nl)) });
       count = 0;
       chars = '';
       nl = 0;
