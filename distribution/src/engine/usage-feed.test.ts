@@ -32,7 +32,7 @@ function iswc(n: number): string {
 /**
  * A DSR of a few megabytes (several read chunks) with what the usage pass must treat alike on
  * either thread: three summary records in two currencies, matches by ISWC and by title and creator,
- * unknown works, escaped cells, padded cells, invalid ISRCs, a block with two resources, usage
+ * unknown works, Chinese and empty titles, escaped cells, padded cells, invalid ISRCs, a block with two resources, usage
  * records of two layouts, and bad lines for the parser (count, summary, resource) and for the
  * per-line method (missing, negative, too precise, other currency).
  */
@@ -43,7 +43,7 @@ async function writeDsr(dir: string, blocks: number): Promise<string> {
   out.push('SY02.03\tS3\tSvc\tPADPIDA1\tPayAsYouGoModel\tDownload\tCN\tSvc\t1\t1\tEUR\t10.00');
   for (let b = 0; b < blocks; b++) {
     const w = (b * 7919) % 500;
-    const title = b % 17 === 0 ? `Unknown ${b}` : b % 13 === 0 ? `Title\\|${w}` : `Title ${w}`;
+    const title = b % 17 === 0 ? `Unknown ${b}` : b % 13 === 0 ? `Title\\|${w}` : b % 19 === 0 ? `愛的故事 ${w}` : b % 23 === 0 ? '' : `Title ${w}`;
     const code = b % 10 === 9 ? '' : b % 17 === 0 ? iswc(900_000 + b) : iswc(w + 1);
     const isrc = b % 29 === 0 ? 'BAD' : `CNA0A26${String(b % 100000).padStart(5, '0')}`;
     const composer = b % 31 === 0 ? ` Composer ${w % 50} ` : `Composer ${w % 50}|Author ${w % 70}`;
