@@ -15,7 +15,7 @@ import type { MatchMethod, MatchResult, UnmatchedReason } from '../matching/matc
 import { emptySummary, IssueCollector, ParseError, type ParseIssue, type ParseOptions, type ParseSummary } from '../parsers/common';
 import { parseUsageCsv } from '../parsers/csv';
 import { parseDsr, type DsrSummary, type DsrUsageLine } from '../parsers/dsr';
-import { FEED_CONTEXT, FEED_IDENT, FEED_LINE, FEED_PLAYS, FEED_RECORD, IdentReader, type FeedContext, type FeedMessage } from '../parsers/dsr-feed';
+import { FEED_CONTEXT, FEED_IDENT, FEED_LINE, FEED_PLAYS, FEED_RECORD, IdentReader, type FeedContext, type FeedMessage } from './dsr-feed';
 import type { UsageLine } from '../parsers/usage';
 import { detectUsageFormat, hashedChunks, sha256, type UsageFormat } from './input-file';
 import { BucketStore, METHOD_COUNT } from './buckets';

@@ -22,6 +22,13 @@ const base: DistributionParameters = {
   useTypeWeights: { OnDemandStream: '1', Download: '3' },
 };
 
+/** The parameters of `method` (per-line amounts have no pool). */
+function withMethod(method: DistributionParameters['method'], p: DistributionParameters = base): DistributionParameters {
+  return { ...p, method, ...(method === 'per_line_amounts' ? { gross: undefined } : {}) };
+}
+
+const METHODS = ['pro_rata_points', 'per_line_amounts'] as const;
+
 function iswc(n: number): string {
   const d = String(n).padStart(9, '0');
   let sum = 1;
@@ -101,8 +108,8 @@ describe('usage pass with the DSR parsed on a worker thread', () => {
     const dir = await tempDir();
     const rep = await repertoire(dir);
     const path = await writeDsr(dir, 12_000);
-    for (const method of ['pro_rata_points', 'per_line_amounts'] as const) {
-      const { here, worker } = await both(path, rep, { ...base, method, ...(method === 'per_line_amounts' ? { gross: undefined } : {}) }, 'quarantine');
+    for (const method of METHODS) {
+      const { here, worker } = await both(path, rep, withMethod(method), 'quarantine');
       expect(here.agg, method).toBeDefined();
       expect(plain(worker.agg!)).toEqual(plain(here.agg!));
       expect(worker.rejects).toEqual(here.rejects);
@@ -123,8 +130,8 @@ describe('usage pass with the DSR parsed on a worker thread', () => {
     const dir = await tempDir();
     const rep = await repertoire(dir);
     const path = await writeDsr(dir, 12_000);
-    for (const method of ['pro_rata_points', 'per_line_amounts'] as const) {
-      const { here, worker } = await both(path, rep, { ...base, method, ...(method === 'per_line_amounts' ? { gross: undefined } : {}) }, 'fail');
+    for (const method of METHODS) {
+      const { here, worker } = await both(path, rep, withMethod(method), 'fail');
       expect(here.error).toBeInstanceOf(ParseError);
       expect(worker.error).toBeInstanceOf(ParseError);
       const [h, w] = [here.error as ParseError, worker.error as ParseError];
@@ -223,8 +230,8 @@ describe.skipIf(!haveShared)('usage pass on a worker thread, on the sample DSR f
     const files = readdirSync(SHARED).filter((f) => f.endsWith('.tsv'));
     expect(files.length).toBeGreaterThan(0);
     for (const f of files) {
-      for (const method of ['pro_rata_points', 'per_line_amounts'] as const) {
-        const { here, worker } = await both(join(SHARED, f), rep, { ...base, currency: 'EUR', method, ...(method === 'per_line_amounts' ? { gross: undefined } : {}) }, 'quarantine');
+      for (const method of METHODS) {
+        const { here, worker } = await both(join(SHARED, f), rep, withMethod(method, { ...base, currency: 'EUR' }), 'quarantine');
         expect(here.error, f).toBeUndefined();
         expect(plain(worker.agg!), f).toEqual(plain(here.agg!));
         expect(worker.rejects, f).toEqual(here.rejects);

@@ -1,12 +1,12 @@
 /**
  * The receiving end of a DSR feed: a worker thread reads, hashes and parses the usage file
- * (`parsers/dsr-feed.ts`) while the calling thread matches and aggregates the lines it sends, so a
+ * (`dsr-feed.ts`) while the calling thread matches and aggregates the lines it sends, so a
  * large DSR's usage pass uses two cores. The worker parses at most a window of batches (input
  * megabytes) ahead and holds them itself, sending a few at a time, so memory stays bounded
  * whichever side is slower.
  */
 import { Worker } from 'node:worker_threads';
-import type { FeedMessage, FeedRequest } from '../parsers/dsr-feed';
+import type { FeedMessage, FeedRequest } from './dsr-feed';
 
 /** Batches the worker may parse ahead of the matching (each is one megabyte of input). */
 export const FEED_WINDOW = 16;
@@ -28,7 +28,7 @@ export function startDsrFeed(req: Omit<FeedRequest, 'window'>, window = FEED_WIN
   let worker: Worker;
   try {
     // No inherited flags: the worker registers its own TypeScript loader.
-    worker = new Worker(new URL('../parsers/dsr-feed-worker.mjs', import.meta.url), {
+    worker = new Worker(new URL('./dsr-feed-worker.mjs', import.meta.url), {
       workerData: { ...req, window },
       execArgv: [],
       // The parse makes short-lived strings at a high rate: a young generation this size lets them

@@ -1,4 +1,4 @@
-// The worker thread of a DSR feed (see dsr-feed.ts, and engine/usage-feed.ts for the other end).
+// The worker thread of a DSR feed (see dsr-feed.ts, and usage-feed.ts for the other end).
 // The parser is TypeScript: the worker starts without inherited flags and registers the same
 // TypeScript loader the project runs under, then reads the file it was given and posts batches.
 import { parentPort, workerData } from 'node:worker_threads';

@@ -5,13 +5,12 @@
  * {@link parseDsr} in scratch mode, unchanged, so a feed carries exactly the lines, issues and
  * summary that the parse on the calling thread gives.
  *
- * Runs in the worker of `dsr-feed-worker.mjs`; `engine/usage-feed.ts` is the receiving end.
+ * Runs in the worker of `dsr-feed-worker.mjs`; `usage-feed.ts` is the receiving end.
  */
-import { ParseError, type ParseIssue, type RejectedLine } from './common';
-import { parseDsr, type DsrSummary, type DsrUsageLine } from './dsr';
+import { ParseError, type ParseIssue, type RejectedLine } from '../parsers/common';
+import { parseDsr, type DsrSummary, type DsrUsageLine } from '../parsers/dsr';
 import { RecentKeys } from '../recent-keys';
-import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { hashedChunks, sha256 } from './input-file';
 
 /** Numbers per usage line in {@link FeedBatch.records}. */
 export const FEED_RECORD = 4;
@@ -126,8 +125,6 @@ export interface FeedCrash {
 /** A message from the feed. */
 export type FeedMessage = FeedBatch | FeedEnd | FeedFail | FeedCrash;
 
-const CHUNK = 1 << 20;
-
 /** The worker's end of a feed: how messages leave, and the news that the receiver took a batch. */
 export interface FeedPort {
   send(m: FeedMessage, transfer: ArrayBuffer[]): void;
@@ -186,7 +183,7 @@ export async function feedDsr(req: FeedRequest, port: FeedPort): Promise<void> {
     while (outbox.length >= n) await new Promise<void>((resolve) => (wake = resolve));
   };
 
-  const hash = createHash('sha256');
+  const hash = sha256();
   let rejects: RejectedLine[] = [];
   let records = new Float64Array(FEED_RECORD * 16384);
   let count = 0;
@@ -271,23 +268,7 @@ export async function feedDsr(req: FeedRequest, port: FeedPort): Promise<void> {
     }
   };
 
-  async function* chunks(): AsyncGenerator<Buffer> {
-    const fh = await open(req.path, 'r');
-    try {
-      const buf = Buffer.allocUnsafe(CHUNK);
-      for (;;) {
-        const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
-        if (bytesRead === 0) break;
-        const b = buf.subarray(0, bytesRead);
-        hash.update(b);
-        yield b;
-      }
-    } finally {
-      await fh.close();
-    }
-  }
-
-  const stream = parseDsr(chunks(), {
+  const stream = parseDsr(hashedChunks(req.path, hash, true), {
     onError: req.onError,
     rejects: { push: (r: RejectedLine) => rejects.push(r) },
     ...(req.maxIssues !== undefined ? { maxIssues: req.maxIssues } : {}),
