@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ParseError, type RejectedLine } from '../parsers/common';
 import { parseDsr } from '../parsers/dsr';
@@ -180,6 +180,25 @@ describe('usage pass with the DSR parsed on a worker thread', () => {
     await other.cancel();
     const small = await startUsageParse(path, rp);
     expect(small.feed).toBeUndefined();
+  });
+
+  it('parses on the calling thread when the worker cannot start, with the same outcome', async () => {
+    const dir = await tempDir();
+    const rep = await repertoire(dir);
+    const path = await writeDsr(dir, 3_000);
+    const broken = join(dir, 'broken-worker.mjs');
+    await writeFile(broken, "throw new Error('no worker here');\n");
+    const rp = resolveParameters(base);
+    const rejects: RejectedLine[] = [];
+    const feed = startDsrFeed({ path, fileName: 'DSR_Svc_CMO_2026-06_1of1_.tsv', onError: 'quarantine', amounts: false }, 16, pathToFileURL(broken));
+    expect(feed).toBeDefined();
+    const started = { path, format: 'dsr' as const, feed, cancel: async () => void (await feed?.close()) };
+    const fallback = await aggregateUsage(path, rep, rp, { onError: 'quarantine', rejects, started });
+    const hereRejects: RejectedLine[] = [];
+    const here = await aggregateUsage(path, rep, rp, { onError: 'quarantine', rejects: hereRejects, parseOnWorker: false });
+    expect(plain(fallback)).toEqual(plain(here));
+    expect(rejects).toEqual(hereRejects);
+    expect(here.lines).toBeGreaterThan(5_000);
   });
 
   it('sends every usage line once when it must wait for each batch to be taken', async () => {

@@ -23,12 +23,18 @@ export interface DsrFeed {
   readonly starting: boolean;
 }
 
-/** Starts a worker parsing `req.path`; `undefined` where worker threads are unavailable. */
-export function startDsrFeed(req: Omit<FeedRequest, 'window'>, window = FEED_WINDOW): DsrFeed | undefined {
+/** The worker's script. */
+const FEED_WORKER = new URL('./dsr-feed-worker.mjs', import.meta.url);
+
+/**
+ * Starts a worker parsing `req.path`; `undefined` where worker threads are unavailable. `script`
+ * replaces the worker's script (tests use one that cannot start).
+ */
+export function startDsrFeed(req: Omit<FeedRequest, 'window'>, window = FEED_WINDOW, script: URL = FEED_WORKER): DsrFeed | undefined {
   let worker: Worker;
   try {
     // No inherited flags: the worker registers its own TypeScript loader.
-    worker = new Worker(new URL('./dsr-feed-worker.mjs', import.meta.url), {
+    worker = new Worker(script, {
       workerData: { ...req, window },
       execArgv: [],
       // The parse makes short-lived strings at a high rate: a young generation this size lets them
