@@ -7,6 +7,7 @@ import { isLedgerError } from '@rtl/chaincode';
 import { operatorOf, regulatorIdentity } from '../ledger/organisations';
 import type { LedgerFunction, LedgerPort } from '../ledger/port';
 import { DEMO_PERIOD, demoData } from './demo-data';
+import { inParallel } from '../in-parallel';
 
 /** How many commands are in flight at once while seeding. */
 const CONCURRENCY = 16;
@@ -20,19 +21,6 @@ export interface SeedOutcome {
   transactions: number;
   /** The last transaction the seed submitted (wait for it before reading the read model). */
   lastTxId?: string;
-}
-
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>, onDone: (done: number) => void): Promise<void> {
-  let next = 0;
-  let done = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await work(item);
-      onDone(++done);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 function chunk<T>(xs: readonly T[], size: number): T[][] {

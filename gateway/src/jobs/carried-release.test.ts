@@ -24,7 +24,11 @@ interface Release {
 const KTV = { rightType: 'performing', useType: 'ktv', period: '2026Q4' } as const;
 const BGM = { rightType: 'performing', useType: 'background_music', period: '2026Q4' } as const;
 const BROADCAST = { rightType: 'performing', useType: 'broadcast', period: '2026Q4' } as const;
-type Pool = typeof KTV | typeof BGM | typeof BROADCAST;
+interface Pool {
+  readonly rightType: 'performing';
+  readonly useType: string;
+  readonly period: string;
+}
 const WORK = 'MCSC-WCARRY';
 // One work, no fee: of each 100.00 pool M003 gets 60.00, M004 30.00, M001 6.00 and M002 4.00.
 const SHARES = [
@@ -171,5 +175,28 @@ describe('carried-forward amounts are released once they reach the threshold', (
     expect(await balance('member:MCSC-M002:carried')).toBe('0.00');
     expect(await balance('member:MCSC-M002:payable')).toBe('12.00');
     expect(await balance('member:MCSC-M001:payable')).toBe('18.00');
+  });
+
+  it('releases several members in one run, each once, with its own transaction', async () => {
+    const STREAMING = { rightType: 'performing', useType: 'streaming', period: '2026Q4' } as const;
+    const LIVE = { rightType: 'performing', useType: 'live', period: '2026Q4' } as const;
+    for (const [pool, key] of [[STREAMING, 'carry-income-streaming'], [LIVE, 'carry-income-live']] as const) {
+      const res = await op('POST', '/income', { incomeId: `INC-${key}`, pool, amount: '100.00', currency: 'CNY', source: { kind: 'society', reference: key } }, key);
+      expect(res.status).toBe(201);
+    }
+    // Threshold 50: M004 (30.00), M001 (6.00) and M002 (4.00) are carried, nobody reaches 50.
+    const fourth = await distribute(STREAMING, 'carry-run-0004', '50.00');
+    expect(fourth.summary).toMatchObject({ carriedForward: '40.00', carriedReleasedCount: 0 });
+    // Threshold 5: M002's 4.00 is carried again (8.00), then all three balances are released.
+    const fifth = await distribute(LIVE, 'carry-run-0005', '5.00');
+    expect(fifth.summary).toMatchObject({ carriedForward: '4.00', carriedReleasedCount: 3, carriedReleasedTotal: '44.00' });
+    const { items } = await releasesOf(fifth.id);
+    expect(items.map((r) => [r.memberId, r.amount, r.status])).toEqual([
+      ['MCSC-M001', '6.00', 'released'],
+      ['MCSC-M002', '8.00', 'released'],
+      ['MCSC-M004', '30.00', 'released'],
+    ]);
+    expect(new Set(items.map((r) => r.receipt?.txId)).size).toBe(3);
+    for (const m of ['MCSC-M001', 'MCSC-M002', 'MCSC-M004']) expect(await balance(`member:${m}:carried`)).toBe('0.00');
   });
 });

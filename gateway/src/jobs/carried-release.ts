@@ -14,6 +14,7 @@ import { formatMoney, money, parseMoney } from '@rtl/distribution/money';
 import { stepCommandId, submitAndWait } from '../http/routes/operator/common';
 import type { LedgerIdentity } from '../ledger/port';
 import type { Services } from '../services';
+import { inParallel } from '../in-parallel';
 
 /** One planned or completed release of a run. */
 export interface CarriedRelease {
@@ -100,31 +101,48 @@ export async function planCarriedReleases(sql: postgres.Sql, run: ReleaseRun): P
   return rows.map(asRelease);
 }
 
+/** Releases submitted at once: each touches only its member's accounts and its own record. */
+export const RELEASE_CONCURRENCY = 8;
+
 /**
- * Submits every planned release of the run (already released ones are skipped; a planned one whose
- * transaction committed before a crash returns that first transaction) and records its
- * transaction. `onProgress` gets the number done after each.
+ * Submits every planned release of the run, {@link RELEASE_CONCURRENCY} at a time (already released
+ * ones are skipped; a planned one whose transaction committed before a crash returns that first
+ * transaction), and records each one's transaction. `onProgress` gets the number done, in order.
+ * After a failed release no further one starts; the first failure is thrown once those in flight
+ * have finished and been recorded, and a resumed run submits what is still planned.
  */
 export async function executeCarriedReleases(services: Services, run: ReleaseRun, plan: readonly CarriedRelease[], onProgress: (done: number) => Promise<void>): Promise<CarriedRelease[]> {
   const { sql } = services;
-  const out: CarriedRelease[] = [];
-  for (const [i, r] of plan.entries()) {
-    if (r.status === 'released') {
-      out.push(r);
-      continue;
-    }
-    const res = await submitAndWait<{ release: { amount: string } }>(services, run.identity, 'distribution:releaseCarried', {
-      commandId: r.commandId,
-      runId: run.runId,
-      memberId: r.partyId,
-      amount: r.amount,
-      threshold: r.threshold,
-    });
-    await sql`update offchain.carried_releases set status = 'released', tx_id = ${res.txId}, block_number = ${res.blockNumber.toString()}, released_at = now()
-      where run_id = ${run.runId} and party_id = ${r.partyId}`;
-    out.push({ ...r, status: 'released', txId: res.txId });
-    await onProgress(i + 1);
+  const out = [...plan];
+  // Progress is written one update after another, so it never goes back.
+  let progress = Promise.resolve();
+  const releases = inParallel(
+    plan,
+    RELEASE_CONCURRENCY,
+    async (r, i) => {
+      if (r.status === 'released') return;
+      const res = await submitAndWait<{ release: { amount: string } }>(services, run.identity, 'distribution:releaseCarried', {
+        commandId: r.commandId,
+        runId: run.runId,
+        memberId: r.partyId,
+        amount: r.amount,
+        threshold: r.threshold,
+      });
+      await sql`update offchain.carried_releases set status = 'released', tx_id = ${res.txId}, block_number = ${res.blockNumber.toString()}, released_at = now()
+        where run_id = ${run.runId} and party_id = ${r.partyId}`;
+      out[i] = { ...r, status: 'released', txId: res.txId };
+    },
+    (done) => {
+      progress = progress.then(() => onProgress(done));
+    },
+  );
+  try {
+    await releases;
+  } catch (e) {
+    await progress.catch(() => undefined);
+    throw e;
   }
+  await progress;
   return out;
 }
 
