@@ -22,7 +22,7 @@ import { BucketStore, METHOD_COUNT } from './buckets';
 import type { ResolvedParameters } from './parameters';
 import type { EngineRepertoire } from './repertoire';
 import { AMOUNT_DECIMALS, decimalToUnits } from './units';
-import { startDsrFeed, type DsrFeed } from './usage-feed';
+import { FEED_WINDOW, startDsrFeed, type DsrFeed } from './usage-feed';
 
 /** Where usage came from: one usage file, service, territory, period and use type. */
 export interface UsageSource {
@@ -115,18 +115,16 @@ export const EARLY_FEED_WINDOW = 192;
 
 /**
  * Detects the usage file's format and, for a DSR parsed on a worker, starts the parse now, so it
- * runs while the caller loads the repertoire; up to {@link EARLY_FEED_WINDOW} batches wait for the
- * usage pass. Pass the result to {@link aggregateUsage} as `started`, or cancel it.
+ * runs while the caller loads the repertoire; up to `window` batches (default
+ * {@link EARLY_FEED_WINDOW}) wait for the usage pass. Pass the result to {@link aggregateUsage} as
+ * `started`, or cancel it.
  */
-export async function startUsageParse(path: string, rp: ResolvedParameters, opts: AggregateOptions = {}): Promise<StartedUsageParse> {
+export async function startUsageParse(path: string, rp: ResolvedParameters, opts: AggregateOptions = {}, window = EARLY_FEED_WINDOW): Promise<StartedUsageParse> {
   const format = opts.format ?? (await detectUsageFormat(path));
   const onWorker = format === 'dsr' && !opts.onMatch && (opts.parseOnWorker ?? (await stat(path)).size >= FEED_MIN_BYTES);
-  const feed = onWorker ? startDsrFeed(feedRequest(path, rp, opts), EARLY_FEED_WINDOW) : undefined;
+  const request = { path, fileName: opts.label ?? basename(path), onError: opts.onError ?? 'fail', ...(opts.maxIssues ? { maxIssues: opts.maxIssues } : {}), amounts: rp.params.method === 'per_line_amounts' };
+  const feed = onWorker ? startDsrFeed(request, window) : undefined;
   return { path, format, feed, cancel: async () => void (await feed?.close()) };
-}
-
-function feedRequest(path: string, rp: ResolvedParameters, opts: AggregateOptions) {
-  return { path, fileName: opts.label ?? basename(path), onError: opts.onError ?? 'fail', ...(opts.maxIssues ? { maxIssues: opts.maxIssues } : {}), amounts: rp.params.method === 'per_line_amounts' } as const;
 }
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
@@ -137,14 +135,13 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
  */
 export async function aggregateUsage(path: string, rep: EngineRepertoire, rp: ResolvedParameters, opts: AggregateOptions = {}): Promise<UsageAggregates> {
   if (opts.started && opts.started.path !== path) throw new Error(`usage parse started on ${opts.started.path}, not ${path}`);
-  const format = opts.started?.format ?? opts.format ?? (await detectUsageFormat(path));
+  // Not started ahead: started now, with the usual window.
+  const { format, feed } = opts.started ?? (await startUsageParse(path, rp, opts, FEED_WINDOW));
   const file = opts.label ?? basename(path);
   const perLine = rp.params.method === 'per_line_amounts';
   const engineSummary = emptySummary();
   const issues = new IssueCollector(engineSummary, opts);
   const parseOpts: ParseOptions = { onError: opts.onError ?? 'fail', ...(opts.rejects ? { rejects: opts.rejects } : {}), ...(opts.maxIssues ? { maxIssues: opts.maxIssues } : {}) };
-  const onWorker = !opts.started && format === 'dsr' && !opts.onMatch && (opts.parseOnWorker ?? (await stat(path)).size >= FEED_MIN_BYTES);
-  const feed = opts.started ? opts.started.feed : onWorker ? startDsrFeed(feedRequest(path, rp, opts)) : undefined;
   // HEAD of a DSR parsed on the worker, once it has sent it.
   let feedHead: Record<string, string> | undefined;
   // The parse on this thread, when there is one.
