@@ -55,12 +55,7 @@ export class BucketStore {
   /** Adds exact points to bucket `i`: `points` (a safe integer) plus `big`. */
   addPoints(i: number, points: number, big: bigint): void {
     if (big !== 0n) this.overflow.set(i, (this.overflow.get(i) ?? 0n) + big);
-    const acc = this.acc[i]!;
-    const next = acc + points;
-    if (next > MAX_SAFE) {
-      this.overflow.set(i, (this.overflow.get(i) ?? 0n) + BigInt(acc) + BigInt(points));
-      this.acc[i] = 0;
-    } else this.acc[i] = next;
+    this.addSafePoints(i, points);
   }
 
   /** Adds `points` (a safe integer) to bucket `i`: {@link addPoints} without a bigint part. */

@@ -375,28 +375,7 @@ export class StatementLeafWriter {
 
   /** A non-negative safe integer in decimal. */
   private int(v: number): void {
-    const d = this.digits;
-    let k = d.length;
-    if (v < INT32) {
-      // Small values in 32-bit integer arithmetic: division by 10 becomes a multiplication.
-      let x = v | 0;
-      do {
-        const q = (x / 10) | 0;
-        d[--k] = 48 + x - q * 10;
-        x = q;
-      } while (x > 0);
-    } else {
-      do {
-        const q = Math.floor(v / 10);
-        d[--k] = 48 + v - q * 10;
-        v = q;
-      } while (v > 0);
-    }
-    this.room(d.length - k);
-    const buf = this.buf;
-    let p = this.pos;
-    while (k < d.length) buf[p++] = d[k++]!;
-    this.pos = p;
+    this.scaled(v, 0);
   }
 
   /** Minor units (a safe integer) as `formatMinor` writes them. */
